@@ -1,0 +1,35 @@
+// Type-aware linting: a promise nobody awaited on the hot path is the classic proxy bug.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      'no-restricted-imports': [
+        'error',
+        {
+          // A feature folder's index.ts is its only public door (STYLE.md, habit 1).
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(proxy|credentials|usage|pricing|storage|dashboard|cli)/(?!index\\.js$).+',
+              message: 'Import a feature through its index.js.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

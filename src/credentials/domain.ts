@@ -1,0 +1,27 @@
+/** Which credential file a request's Host header selects, validated so no name can escape the folder. */
+
+declare const domainBrand: unique symbol;
+/** A lowercased host name, with or without `:port`, safe to use as a file name. */
+export type DomainName = string & { readonly [domainBrand]: true };
+
+const LABEL = '[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?';
+const HOST_PATTERN = new RegExp(`^(${LABEL}(?:\\.${LABEL})*)(?::(\\d{1,5}))?$`);
+
+/**
+ * The domains to try for a Host header, most specific first: `Team.Example.com:3000` gives
+ * `team.example.com:3000`, then `team.example.com`. Returns null for a missing or malformed host
+ * (path separators, `..`, spaces, odd characters), which the caller rejects.
+ */
+export function domainCandidates(hostHeader: string | undefined): DomainName[] | null {
+  if (hostHeader === undefined || hostHeader.length > 260) return null;
+  const host = hostHeader.toLowerCase();
+  const match = HOST_PATTERN.exec(host);
+  if (match === null) return null;
+  const name = match[1] as DomainName;
+  return match[2] === undefined ? [name] : [host as DomainName, name];
+}
+
+/** File holding a domain's credential inside the credentials folder. */
+export function credentialFileName(domain: DomainName): string {
+  return `${domain}.credentials.json`;
+}

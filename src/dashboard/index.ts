@@ -1,0 +1,2 @@
+/** The dashboard web app on its own port. */
+export { createDashboardApp } from './app.js';

@@ -1,0 +1,153 @@
+/**
+ * The proxy's HTTP server: everything under /v1/ is forwarded to the Anthropic API with the
+ * domain's credential; the rest is the proxy's own (HEAD /, /health) or a 404 in the API's shape.
+ * Plain node:http on the hot path: no framework layer converts requests on the way through.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, type Dispatcher } from 'undici';
+import type { Config } from '../config.js';
+import { CredentialError, domainCandidates, type CredentialStore, type ManagedDomain, type UpstreamAuth } from '../credentials/index.js';
+import { ApiError, createRequestId, sendApiError } from '../shared/api-error.js';
+import type { Logger } from '../shared/logger.js';
+import { VERSION } from '../shared/version.js';
+import { assertClientKey } from './client-auth.js';
+import { forward, type ForwardDeps, type ForwardResult } from './forward.js';
+import { MAX_BODY_BYTES, tooLarge } from './request-body.js';
+
+export interface ProxyAppDeps {
+  config: Pick<Config, 'claudeApiBaseUrl' | 'upstreamTimeoutMs' | 'passthrough'>;
+  credentials: CredentialStore;
+  logger: Logger;
+  /** HTTP client for the upstream; default a keep-alive undici Agent. */
+  dispatcher?: Dispatcher;
+}
+
+/** Builds the proxy server (not yet listening). Closing it also closes its upstream connections. */
+export function createProxyServer(deps: ProxyAppDeps): Server {
+  const dispatcher = deps.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connect: { timeout: 10_000 } });
+  const forwardDeps: ForwardDeps = {
+    dispatcher,
+    upstreamBaseUrl: deps.config.claudeApiBaseUrl,
+    upstreamTimeoutMs: deps.config.upstreamTimeoutMs,
+    credentials: deps.credentials,
+  };
+  const server = createServer((req, res) => {
+    const started = performance.now();
+    const requestId = createRequestId();
+    res.once('close', () => {
+      deps.logger.info(
+        {
+          requestId,
+          upstreamRequestId: res.getHeader('request-id'),
+          method: req.method,
+          path: pathOf(req.url),
+          host: req.headers.host,
+          status: res.statusCode,
+          ms: Math.round((performance.now() - started) * 10) / 10,
+          ...(res.writableFinished ? {} : { aborted: true }),
+        },
+        'request',
+      );
+    });
+    void route(req, res, requestId, deps, forwardDeps);
+  });
+  server.on('close', () => {
+    if (deps.dispatcher === undefined) void dispatcher.close();
+  });
+  return server;
+}
+
+async function route(
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+  deps: ProxyAppDeps,
+  forwardDeps: ForwardDeps,
+): Promise<void> {
+  try {
+    const path = pathOf(req.url);
+    if (path === '/' && (req.method === 'HEAD' || req.method === 'GET')) {
+      sendJson(res, 200, { name: 'claude-nexus', version: VERSION });
+      return;
+    }
+    if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
+      sendJson(res, 200, { status: 'ok', version: VERSION });
+      return;
+    }
+    if (!path.startsWith('/v1/') || hasDotSegment(path)) {
+      throw new ApiError('not_found_error', `Not found: ${req.method ?? 'GET'} ${path}`);
+    }
+    const declaredLength = Number(req.headers['content-length'] ?? 0);
+    if (declaredLength > MAX_BODY_BYTES) {
+      res.shouldKeepAlive = false;
+      throw tooLarge();
+    }
+    const target = await resolveTarget(req, deps);
+    await forwardAndReport(req, res, target, forwardDeps, requestId, deps.logger);
+  } catch (error) {
+    if (error instanceof ApiError) {
+      sendApiError(res, error, requestId);
+      return;
+    }
+    deps.logger.error({ err: error, requestId }, 'unexpected proxy failure');
+    sendApiError(res, new ApiError('api_error', 'Internal proxy error.'), requestId);
+  }
+}
+
+/** Picks the credential by Host: a managed domain's file, or passthrough of the client's own. */
+async function resolveTarget(
+  req: IncomingMessage,
+  deps: ProxyAppDeps,
+): Promise<{ managed: ManagedDomain | null; auth: UpstreamAuth | null }> {
+  const candidates = domainCandidates(req.headers.host);
+  if (candidates === null) throw new ApiError('invalid_request_error', 'Missing or invalid Host header.');
+  try {
+    const managed = await deps.credentials.find(candidates);
+    if (managed === null) {
+      if (!deps.config.passthrough) {
+        throw new ApiError(
+          'authentication_error',
+          `No credentials are configured for ${candidates.at(-1) ?? 'this host'} and passthrough is off.`,
+        );
+      }
+      return { managed: null, auth: null };
+    }
+    assertClientKey(managed, req.headers);
+    return { managed, auth: await deps.credentials.upstreamAuth(managed) };
+  } catch (error) {
+    if (error instanceof CredentialError) throw new ApiError('authentication_error', error.message);
+    throw error;
+  }
+}
+
+async function forwardAndReport(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: { managed: ManagedDomain | null; auth: UpstreamAuth | null },
+  forwardDeps: ForwardDeps,
+  requestId: string,
+  logger: Logger,
+): Promise<ForwardResult> {
+  const result = await forward(req, res, target, forwardDeps, requestId);
+  if (result.error !== undefined && result.error.name !== 'ClientGoneError') {
+    logger.warn({ requestId, err: result.error }, 'upstream exchange failed');
+  }
+  return result;
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function pathOf(url: string | undefined): string {
+  const raw = url ?? '/';
+  const query = raw.indexOf('?');
+  return query === -1 ? raw : raw.slice(0, query);
+}
+
+/** `/v1/../x` and its percent-encoded forms: never forwarded, whatever the upstream would make of them. */
+function hasDotSegment(path: string): boolean {
+  return /(^|\/)(\.|%2e){1,2}(\/|$)/i.test(path) || path.includes('\\');
+}

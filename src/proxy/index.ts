@@ -1,0 +1,3 @@
+/** The transparent proxy for the Anthropic API (the hot path). */
+export { createProxyServer, type ProxyAppDeps } from './app.js';
+export { OAUTH_BETA } from './headers.js';
