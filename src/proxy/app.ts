@@ -3,11 +3,12 @@
  * domain's credential; the rest is the proxy's own (HEAD /, /health) or a 404 in the API's shape.
  * Plain node:http on the hot path: no framework layer converts requests on the way through.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
 import type { Config } from '../config.js';
 import { CredentialError, domainCandidates, type CredentialStore, type ManagedDomain, type UpstreamAuth } from '../credentials/index.js';
-import { ApiError, createRequestId, sendApiError } from '../shared/api-error.js';
+import { ApiError, apiErrorBody, createRequestId, sendApiError } from '../shared/api-error.js';
 import type { Logger } from '../shared/logger.js';
 import { VERSION } from '../shared/version.js';
 import { assertClientKey } from './client-auth.js';
@@ -31,7 +32,8 @@ export function createProxyServer(deps: ProxyAppDeps): Server {
     upstreamTimeoutMs: deps.config.upstreamTimeoutMs,
     credentials: deps.credentials,
   };
-  const server = createServer((req, res) => {
+  // Host is checked by our router, so a missing one gets an answer in the API's shape, not Node's bare 400.
+  const server = createServer({ requireHostHeader: false }, (req, res) => {
     const started = performance.now();
     const requestId = createRequestId();
     res.once('close', () => {
@@ -51,6 +53,7 @@ export function createProxyServer(deps: ProxyAppDeps): Server {
     });
     void route(req, res, requestId, deps, forwardDeps);
   });
+  server.on('clientError', answerMalformedRequest);
   server.on('close', () => {
     if (deps.dispatcher === undefined) void dispatcher.close();
   });
@@ -133,6 +136,25 @@ async function forwardAndReport(
     logger.warn({ requestId, err: result.error }, 'upstream exchange failed');
   }
   return result;
+}
+
+/** Requests Node's parser refuses (bad syntax, oversized headers) still get the API's error shape. */
+function answerMalformedRequest(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLargeHeaders = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLargeHeaders ? 431 : 400;
+  const body = apiErrorBody(
+    'invalid_request_error',
+    tooLargeHeaders ? 'Request headers are too large.' : 'Malformed HTTP request.',
+    createRequestId(),
+  );
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {

@@ -1,0 +1,82 @@
+/**
+ * Starts a real proxy on a real socket (port 0) in front of the fake Anthropic API, with its own
+ * credentials folder and a captured log, and tears everything down after the test.
+ */
+import { mkdtemp, rm, writeFile, chmod } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createCredentialStore } from '../../src/credentials/index.js';
+import { createProxyServer } from '../../src/proxy/index.js';
+import { createLogger } from '../../src/shared/logger.js';
+import { startFakeAnthropic, type FakeAnthropic, type FakeAnthropicOptions } from '../fake-anthropic/index.js';
+
+export interface Harness {
+  fake: FakeAnthropic;
+  /** `http://127.0.0.1:<port>` of the proxy. */
+  url: string;
+  port: number;
+  credentialsDir: string;
+  config: Config;
+  /** Everything the proxy logged so far, as text. */
+  logs(): string;
+  writeCredentials(domain: string, content: unknown): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  fake?: FakeAnthropicOptions;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const fake = await startFakeAnthropic(options.fake);
+  const credentialsDir = await mkdtemp(join(tmpdir(), 'nexus-creds-'));
+  const config = loadConfig(
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      CLAUDE_API_BASE_URL: fake.url,
+      CLAUDE_OAUTH_TOKEN_URL: `${fake.url}/v1/oauth/token`,
+      CREDENTIALS_DIR: credentialsDir,
+      LOG_LEVEL: 'debug',
+      ...options.env,
+    },
+    { envFile: null },
+  );
+  const logStream = new PassThrough();
+  const logChunks: Buffer[] = [];
+  logStream.on('data', (chunk: Buffer) => logChunks.push(chunk));
+  const logger = createLogger({ level: config.logLevel, destination: logStream });
+  const credentials = createCredentialStore({
+    dir: credentialsDir,
+    tokenEndpoint: { url: config.oauthTokenUrl, clientId: config.oauthClientId },
+    logger,
+  });
+  const server = createProxyServer({ config, credentials, logger });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    fake,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    credentialsDir,
+    config,
+    logs: () => Buffer.concat(logChunks).toString('utf8'),
+    async writeCredentials(domain, content) {
+      const path = join(credentialsDir, `${domain}.credentials.json`);
+      await writeFile(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+      await chmod(path, 0o600);
+      return path;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+      await fake.close();
+      await rm(credentialsDir, { recursive: true, force: true });
+    },
+  };
+}
