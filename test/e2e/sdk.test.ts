@@ -55,7 +55,7 @@ describe.each(modes)('@anthropic-ai/sdk, $mode', ({ baseURL, apiKey }) => {
     const rateLimited = client().messages.create({ ...params, messages: [{ role: 'user', content: 'FAKE_RATE_LIMIT' }] });
     await expect(rateLimited).rejects.toBeInstanceOf(Anthropic.RateLimitError);
     const error = (await rateLimited.catch((e: unknown) => e)) as InstanceType<typeof Anthropic.RateLimitError>;
-    expect(error.headers?.get('retry-after')).toBe('7');
+    expect(error.headers.get('retry-after')).toBe('7');
     expect(error.requestID).toMatch(/^req_/);
     expect(error.requestID).not.toMatch(/^req_nexus/);
 
