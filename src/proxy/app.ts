@@ -12,7 +12,7 @@ import { ApiError, apiErrorBody, createRequestId, sendApiError } from '../shared
 import type { Logger } from '../shared/logger.js';
 import { VERSION } from '../shared/version.js';
 import { assertClientKey } from './client-auth.js';
-import { forward, type ForwardDeps, type ForwardResult } from './forward.js';
+import { forward, type ExchangeFacts, type ForwardDeps } from './forward.js';
 import { MAX_BODY_BYTES, tooLarge } from './request-body.js';
 
 export interface ProxyAppDeps {
@@ -36,11 +36,12 @@ export function createProxyServer(deps: ProxyAppDeps): Server {
   const server = createServer({ requireHostHeader: false }, (req, res) => {
     const started = performance.now();
     const requestId = createRequestId();
+    const facts: RequestFacts = {};
     res.once('close', () => {
       deps.logger.info(
         {
           requestId,
-          upstreamRequestId: res.getHeader('request-id'),
+          ...facts,
           method: req.method,
           path: pathOf(req.url),
           host: req.headers.host,
@@ -51,7 +52,7 @@ export function createProxyServer(deps: ProxyAppDeps): Server {
         'request',
       );
     });
-    void route(req, res, requestId, deps, forwardDeps);
+    void route(req, res, { requestId, facts }, deps, forwardDeps);
   });
   server.on('clientError', answerMalformedRequest);
   server.on('close', () => {
@@ -60,10 +61,16 @@ export function createProxyServer(deps: ProxyAppDeps): Server {
   return server;
 }
 
+/** What the request's log line says beyond method, path and status. */
+interface RequestFacts extends ExchangeFacts {
+  domain?: string;
+  mode?: 'managed' | 'passthrough';
+}
+
 async function route(
   req: IncomingMessage,
   res: ServerResponse,
-  requestId: string,
+  { requestId, facts }: { requestId: string; facts: RequestFacts },
   deps: ProxyAppDeps,
   forwardDeps: ForwardDeps,
 ): Promise<void> {
@@ -86,7 +93,12 @@ async function route(
       throw tooLarge();
     }
     const target = await resolveTarget(req, deps);
-    await forwardAndReport(req, res, target, forwardDeps, requestId, deps.logger);
+    facts.mode = target.managed === null ? 'passthrough' : 'managed';
+    if (target.managed !== null) facts.domain = target.managed.domain;
+    const result = await forward(req, res, target, forwardDeps, { requestId, facts });
+    if (result.error !== undefined && result.error.name !== 'ClientGoneError') {
+      deps.logger.warn({ requestId, err: result.error }, 'upstream exchange failed');
+    }
   } catch (error) {
     if (error instanceof ApiError) {
       sendApiError(res, error, requestId);
@@ -121,21 +133,6 @@ async function resolveTarget(
     if (error instanceof CredentialError) throw new ApiError('authentication_error', error.message);
     throw error;
   }
-}
-
-async function forwardAndReport(
-  req: IncomingMessage,
-  res: ServerResponse,
-  target: { managed: ManagedDomain | null; auth: UpstreamAuth | null },
-  forwardDeps: ForwardDeps,
-  requestId: string,
-  logger: Logger,
-): Promise<ForwardResult> {
-  const result = await forward(req, res, target, forwardDeps, requestId);
-  if (result.error !== undefined && result.error.name !== 'ClientGoneError') {
-    logger.warn({ requestId, err: result.error }, 'upstream exchange failed');
-  }
-  return result;
 }
 
 /** Requests Node's parser refuses (bad syntax, oversized headers) still get the API's error shape. */

@@ -25,6 +25,12 @@ export interface ForwardTarget {
   auth: UpstreamAuth | null;
 }
 
+/** Facts about one exchange, filled in as they become known (the request's log line reads them). */
+export interface ExchangeFacts {
+  /** The upstream's `request-id`, once it answered. */
+  upstreamRequestId?: string;
+}
+
 export interface ForwardResult {
   status: number;
   /** Set when the exchange failed or was cut short. */
@@ -46,7 +52,7 @@ export function forward(
   res: ServerResponse,
   target: ForwardTarget,
   deps: ForwardDeps,
-  requestId: string,
+  { requestId, facts }: { requestId: string; facts: ExchangeFacts },
 ): Promise<ForwardResult> {
   return new Promise((resolve) => {
     const path = `${deps.upstreamBaseUrl.pathname.replace(/\/$/, '')}${req.url ?? '/'}`;
@@ -92,6 +98,8 @@ export function forward(
           if (res.destroyed) ctl.abort(new ClientGoneError('client disconnected'));
         },
         onResponseStart(_ctl, status, headers, statusMessage) {
+          const id = headers['request-id'];
+          if (typeof id === 'string') facts.upstreamRequestId = id;
           const headerList = clientResponseHeaders(headers);
           const replay = attempt.authRetries > 0 && status === 401 && attempt.auth?.kind === 'oauth';
           if (replay && (body === null || body.replay() !== null)) {

@@ -302,3 +302,28 @@ describe('malformed requests', () => {
     expect(h.fake.received).toHaveLength(0);
   });
 });
+
+describe('request log', () => {
+  it('writes one structured line per request with method, path, host, status, time and the upstream request id', async () => {
+    await send(h.url, { method: 'POST', path: '/v1/messages?beta=true', headers: { 'x-api-key': DEFAULT_API_KEY }, body: '{}' });
+    await send(h.url, { path: '/nowhere' });
+    const lines = h
+      .logs()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.msg === 'request');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({
+      method: 'POST',
+      path: '/v1/messages',
+      host: new URL(h.url).host,
+      status: 200,
+      mode: 'passthrough',
+      upstreamRequestId: expect.stringMatching(/^req_/) as string,
+      requestId: expect.stringMatching(/^req_nexus_/) as string,
+    });
+    expect(typeof lines[0]?.ms).toBe('number');
+    expect(lines[1]).toMatchObject({ method: 'GET', path: '/nowhere', status: 404 });
+  });
+});
