@@ -74,3 +74,24 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://root:hunter2@db' }, noFile)).not.toThrow(/hunter2/);
   });
 });
+
+describe('the .env file', () => {
+  it('fills what the environment leaves unset, and the environment wins', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(join(tmpdir(), 'nexus-env-'));
+    try {
+      const envFile = join(dir, '.env');
+      await writeFile(envFile, '# comment\nPORT=4000\nDASHBOARD_PORT=4001\nPASSTHROUGH="off"\n');
+      const config = loadConfig({ PORT: '5000' }, { envFile });
+      expect(config.port).toBe(5000);
+      expect(config.dashboardPort).toBe(4001);
+      expect(config.passthrough).toBe(false);
+      // A missing file is fine: it is optional.
+      expect(loadConfig({}, { envFile: join(dir, 'absent.env') }).port).toBe(3000);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -76,7 +76,8 @@ async function route(
 ): Promise<void> {
   try {
     const path = pathOf(req.url);
-    if (path === '/' && (req.method === 'HEAD' || req.method === 'GET')) {
+    // Claude Code probes HEAD / (older) and HEAD /api/hello (2.1.x) to see that the base URL is alive.
+    if ((path === '/' || path === '/api/hello') && (req.method === 'HEAD' || req.method === 'GET')) {
       sendJson(res, 200, { name: 'claude-nexus', version: VERSION });
       return;
     }

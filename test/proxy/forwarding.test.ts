@@ -183,6 +183,7 @@ describe('response pass-through', () => {
 describe("the proxy's own answers", () => {
   it('answers HEAD / and GET /health itself', async () => {
     expect((await send(h.url, { method: 'HEAD', path: '/' })).status).toBe(200);
+    expect((await send(h.url, { method: 'HEAD', path: '/api/hello' })).status).toBe(200);
     const health = await send(h.url, { path: '/health' });
     expect(health.json()).toMatchObject({ status: 'ok', version: expect.any(String) as string });
     expect(h.fake.received).toHaveLength(0);

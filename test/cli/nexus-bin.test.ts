@@ -1,0 +1,77 @@
+/** The built `nexus` bin, as `npm start` runs it: starts both services, stops cleanly, refuses bad config. */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { send } from '../support/http.js';
+
+const BIN = fileURLToPath(new URL('../../dist/main/nexus.js', import.meta.url));
+const children: ChildProcessWithoutNullStreams[] = [];
+let workDir = '';
+
+afterEach(async () => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+  if (workDir !== '') await rm(workDir, { recursive: true, force: true });
+});
+
+async function run(args: string[], env: Record<string, string> = {}) {
+  workDir = await mkdtemp(join(tmpdir(), 'nexus-bin-'));
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: workDir, env: { PATH: process.env.PATH ?? '', ...env } });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { child, exited, stdout: () => stdout, stderr: () => stderr };
+}
+
+async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('nexus start', () => {
+  it('serves the proxy and the dashboard, and exits 0 on SIGTERM', async () => {
+    const nexus = await run(['start'], { PORT: '0', DASHBOARD_PORT: '0', HOST: '127.0.0.1' });
+    const urls = await waitFor(() => {
+      const found = [...nexus.stdout().matchAll(/"url":"(http:\/\/[^"]+)","msg":"(proxy|dashboard) listening"/g)];
+      return found.length === 2 ? Object.fromEntries(found.map((m) => [m[2], m[1]])) : undefined;
+    }, 'both services to listen');
+    const proxy = await send(String(urls.proxy), { path: '/health' });
+    expect(proxy.json()).toMatchObject({ status: 'ok' });
+    expect((await send(String(urls.proxy), { method: 'HEAD', path: '/' })).status).toBe(200);
+    const dashboard = await send(String(urls.dashboard), { path: '/' });
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.text).toContain('Claude Nexus');
+    nexus.child.kill('SIGTERM');
+    expect(await nexus.exited).toBe(0);
+  });
+});
+
+describe('nexus refuses', () => {
+  it('a bad configuration value, naming the variable, with exit code 2', async () => {
+    const nexus = await run(['proxy'], { PORT: 'eighty' });
+    expect(await nexus.exited).toBe(2);
+    expect(nexus.stderr()).toContain('PORT must be');
+  });
+
+  it('an unknown command, with exit code 2 and a pointer to --help', async () => {
+    const nexus = await run(['launch']);
+    expect(await nexus.exited).toBe(2);
+    expect(nexus.stderr()).toMatch(/unknown command "launch".*--help/);
+  });
+
+  it('nothing with --help, which lists the commands', async () => {
+    const nexus = await run(['--help']);
+    expect(await nexus.exited).toBe(0);
+    expect(nexus.stdout()).toMatch(/start[\s\S]*proxy[\s\S]*dashboard/);
+  });
+});
