@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -77,9 +80,6 @@ describe('loadConfig', () => {
 
 describe('the .env file', () => {
   it('fills what the environment leaves unset, and the environment wins', async () => {
-    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
     const dir = await mkdtemp(join(tmpdir(), 'nexus-env-'));
     try {
       const envFile = join(dir, '.env');

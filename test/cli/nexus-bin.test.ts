@@ -41,14 +41,14 @@ async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 
 describe('nexus start', () => {
   it('serves the proxy and the dashboard, and exits 0 on SIGTERM', async () => {
     const nexus = await run(['start'], { PORT: '0', DASHBOARD_PORT: '0', HOST: '127.0.0.1' });
-    const urls = await waitFor(() => {
+    const urls = await waitFor((): Record<string, string> | undefined => {
       const found = [...nexus.stdout().matchAll(/"url":"(http:\/\/[^"]+)","msg":"(proxy|dashboard) listening"/g)];
-      return found.length === 2 ? Object.fromEntries(found.map((m) => [m[2], m[1]])) : undefined;
+      return found.length === 2 ? Object.fromEntries(found.map((m) => [m[2] ?? '', m[1] ?? ''])) : undefined;
     }, 'both services to listen');
-    const proxy = await send(String(urls.proxy), { path: '/health' });
+    const proxy = await send(urls.proxy ?? '', { path: '/health' });
     expect(proxy.json()).toMatchObject({ status: 'ok' });
-    expect((await send(String(urls.proxy), { method: 'HEAD', path: '/' })).status).toBe(200);
-    const dashboard = await send(String(urls.dashboard), { path: '/' });
+    expect((await send(urls.proxy ?? '', { method: 'HEAD', path: '/' })).status).toBe(200);
+    const dashboard = await send(urls.dashboard ?? '', { path: '/' });
     expect(dashboard.status).toBe(200);
     expect(dashboard.text).toContain('Claude Nexus');
     nexus.child.kill('SIGTERM');
