@@ -11,7 +11,7 @@ import { CredentialError, domainCandidates, type CredentialStore, type ManagedDo
 import { ApiError, apiErrorBody, createRequestId, sendApiError } from '../shared/api-error.js';
 import type { Logger } from '../shared/logger.js';
 import { VERSION } from '../shared/version.js';
-import { assertClientKey } from './client-auth.js';
+import { assertClientKey, assertOAuthClientAllowed } from './client-auth.js';
 import { forward, type ExchangeFacts, type ForwardDeps } from './forward.js';
 import { MAX_BODY_BYTES, tooLarge } from './request-body.js';
 
@@ -129,6 +129,7 @@ async function resolveTarget(
       return { managed: null, auth: null };
     }
     assertClientKey(managed, req.headers);
+    assertOAuthClientAllowed(managed, req.headers);
     return { managed, auth: await deps.credentials.upstreamAuth(managed) };
   } catch (error) {
     if (error instanceof CredentialError) throw new ApiError('authentication_error', error.message);

@@ -32,3 +32,21 @@ export function assertClientKey(domain: ManagedDomain, headers: IncomingHttpHead
     throw new ApiError('authentication_error', `Invalid client key for ${domain.domain}.`);
   }
 }
+
+/** Claude Code's user agent (`claude-cli/2.1.330 (external, cli)`), the Agent SDK's included. */
+const CLAUDE_CODE_USER_AGENT = /^claude-cli\/|\bclaude-code\b/i;
+
+/**
+ * Anthropic permits subscription (OAuth) credentials only for Claude Code itself
+ * (code.claude.com/docs/en/legal-and-compliance), and the API refuses other clients on them.
+ * Saying so here gives a clear error and keeps other clients from putting the account at risk.
+ */
+export function assertOAuthClientAllowed(domain: ManagedDomain, headers: IncomingHttpHeaders): void {
+  if (domain.kind !== 'oauth') return;
+  if (CLAUDE_CODE_USER_AGENT.test(headers['user-agent'] ?? '')) return;
+  throw new ApiError(
+    'permission_error',
+    `${domain.domain} uses a Claude subscription (OAuth) credential, which Anthropic permits only for Claude Code. ` +
+      'Use an API key credential for other clients.',
+  );
+}

@@ -8,6 +8,7 @@ const CLIENT_KEY = 'cnp_oauth_client_key_abcdef';
 const ACCESS = 'sk-ant-oat01-initial-access-token';
 const REFRESH = 'sk-ant-ort01-initial-refresh-token';
 const HOUR = 3_600_000;
+const CLAUDE_CODE_UA = 'claude-cli/2.1.330 (external, cli)';
 
 let h: Harness;
 beforeEach(async () => {
@@ -23,7 +24,13 @@ function post(extraHeaders: Record<string, string> = {}): Promise<RawResponse> {
   return send(h.url, {
     method: 'POST',
     path: '/v1/messages?beta=true',
-    headers: { host: 'me.example.com', 'x-api-key': CLIENT_KEY, 'anthropic-beta': 'claude-code-20250219', ...extraHeaders },
+    headers: {
+      host: 'me.example.com',
+      'user-agent': CLAUDE_CODE_UA,
+      'x-api-key': CLIENT_KEY,
+      'anthropic-beta': 'claude-code-20250219',
+      ...extraHeaders,
+    },
     body,
   });
 }
@@ -128,6 +135,20 @@ describe('managed OAuth domain', () => {
     const res = await post();
     expect(res.status).toBe(401);
     expect(res.json<ApiErrorBody>().error.message).toMatch(/has expired and its credentials file has no refresh token/);
+  });
+
+  it('refuses clients other than Claude Code with a 403 that explains why', async () => {
+    await h.writeCredentials('me.example.com', {
+      type: 'oauth',
+      oauth: { accessToken: ACCESS, refreshToken: REFRESH, expiresAt: Date.now() + 8 * HOUR },
+      client_api_key: CLIENT_KEY,
+    });
+    for (const agent of ['Anthropic/JS 1.12.0', 'curl/8.5.0']) {
+      const res = await post({ 'user-agent': agent });
+      expect(res.status).toBe(403);
+      expect(res.json<ApiErrorBody>().error).toMatchObject({ type: 'permission_error', message: expect.stringMatching(/only for Claude Code/) as string });
+    }
+    expect(h.fake.received).toHaveLength(0);
   });
 
   it('passes the upstream 401 through when a refreshed token is refused too', async () => {
