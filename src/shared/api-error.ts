@@ -3,7 +3,7 @@
  * Upstream error bodies never pass through here: they reach the client untouched.
  * Shape and statuses: https://docs.claude.com/en/api/errors
  */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 
 /** Error types of the Anthropic API that the gateway may answer with, and their HTTP statuses. */
@@ -37,7 +37,8 @@ export class ApiError extends Error {
 
 /** A request id in the API's style (`req_…`), so proxy-made errors look like the upstream's. */
 export function createRequestId(): string {
-  return `req_nexus_${randomBytes(12).toString('base64url')}`;
+  // randomUUID draws from a pre-filled entropy cache: far cheaper per request than randomBytes.
+  return `req_nexus_${randomUUID().replaceAll('-', '')}`;
 }
 
 /** `{"type":"error","error":{"type","message"},"request_id"}` */

@@ -23,7 +23,10 @@ const SECRET_KEYS = [
   'password',
 ];
 
-const REDACT_PATHS = SECRET_KEYS.flatMap((key) => [`["${key}"]`, `*["${key}"]`, `*.*["${key}"]`]);
+/** Objects that may carry secrets when logged. Explicit paths: pino's wildcard paths cost ~15× more per line. */
+const SECRET_HOLDERS = ['', 'headers.', 'req.headers.', 'res.headers.', 'oauth.', 'claudeAiOauth.', 'credential.', 'tokens.', 'body.'];
+
+const REDACT_PATHS = SECRET_HOLDERS.flatMap((holder) => SECRET_KEYS.map((key) => `${holder}["${key}"]`));
 
 /** Anthropic keys and tokens (`sk-ant-…`) and bearer values, wherever they hide in a string. */
 const SECRET_PATTERN = /(sk-ant-[a-z0-9]+-)[A-Za-z0-9_-]+|(Bearer\s+)[^\s"',]+/gi;

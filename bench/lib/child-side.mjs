@@ -1,0 +1,54 @@
+/**
+ * What every bench child process shares: listen on 127.0.0.1 port 0, tell the parent the port over
+ * IPC, answer memory questions (RSS now, peak RSS sampled every 50 ms), and exit with the parent.
+ */
+import process from 'node:process';
+import { setInterval } from 'node:timers';
+
+const SAMPLE_EVERY_MS = 50;
+
+/** Peak RSS sampled on a timer; `reset()` starts a new window at the current RSS. */
+function createRssSampler() {
+  let peak = process.memoryUsage.rss();
+  const sample = () => {
+    const rss = process.memoryUsage.rss();
+    if (rss > peak) peak = rss;
+    return rss;
+  };
+  setInterval(sample, SAMPLE_EVERY_MS).unref();
+  return {
+    read() {
+      const rss = sample();
+      return { rss, peakRss: peak, maxRss: process.resourceUsage().maxRSS * 1024 };
+    },
+    reset() {
+      peak = process.memoryUsage.rss();
+    },
+  };
+}
+
+/** Answers `{type:'memory', id, resetPeak}` with `{type:'memory', id, rss, peakRss, maxRss}` (bytes). */
+function answerMemoryRequests(sampler) {
+  process.on('message', (message) => {
+    if (message?.type !== 'memory') return;
+    const reading = sampler.read();
+    if (message.resetPeak === true) sampler.reset();
+    process.send?.({ type: 'memory', id: message.id, ...reading });
+  });
+}
+
+/** Starts `server` on an ephemeral port and reports `{type:'ready', port}` to the parent. */
+export function serveChild(server) {
+  if (process.send === undefined) {
+    process.stderr.write('This file is a child of bench/proxy-overhead.mjs; run `npm run bench`.\n');
+    process.exit(2);
+  }
+  // No parent, no purpose: also covers a parent killed with SIGKILL.
+  process.on('disconnect', () => process.exit(0));
+  // A clean exit on SIGTERM lets `--cpu-prof` (see BENCH_EXEC_ARGV) write its profile.
+  process.on('SIGTERM', () => process.exit(0));
+  answerMemoryRequests(createRssSampler());
+  server.listen(0, '127.0.0.1', () => {
+    process.send?.({ type: 'ready', port: server.address().port });
+  });
+}
