@@ -46,147 +46,177 @@ interface Attempt {
   authRetries: number;
 }
 
+/** An upstream 401 held back while the token is refreshed; forwarded as is if that cannot help. */
+interface HeldResponse {
+  status: number;
+  statusMessage: string | undefined;
+  headers: string[];
+  chunks: Buffer[];
+}
+
 /** Forwards `req` and streams the answer into `res`. Never rejects: failures are answered in the API's shape. */
 export function forward(
   req: IncomingMessage,
   res: ServerResponse,
   target: ForwardTarget,
   deps: ForwardDeps,
-  { requestId, facts }: { requestId: string; facts: ExchangeFacts },
+  context: { requestId: string; facts: ExchangeFacts },
 ): Promise<ForwardResult> {
   return new Promise((resolve) => {
-    const path = `${deps.upstreamBaseUrl.pathname.replace(/\/$/, '')}${req.url ?? '/'}`;
-    const canReplay = target.managed?.kind === 'oauth';
-    const body = hasBody(req) ? new RequestBody(req, { retain: canReplay }) : null;
-    let controller: Dispatcher.DispatchController | null = null;
-    let settled = false;
+    new Exchange(req, res, target, deps, context, resolve).start();
+  });
+}
 
-    const finish = (result: ForwardResult): void => {
-      if (settled) return;
-      settled = true;
-      resolve(result);
-    };
+class Exchange {
+  private readonly path: string;
+  private readonly body: RequestBody | null;
+  private controller: Dispatcher.DispatchController | null = null;
+  private settled = false;
 
-    res.once('close', () => {
-      if (res.writableFinished) return;
-      controller?.abort(new ClientGoneError('client disconnected'));
-      finish({ status: res.statusCode, error: new ClientGoneError('client disconnected') });
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly target: ForwardTarget,
+    private readonly deps: ForwardDeps,
+    private readonly context: { requestId: string; facts: ExchangeFacts },
+    private readonly resolve: (result: ForwardResult) => void,
+  ) {
+    this.path = `${deps.upstreamBaseUrl.pathname.replace(/\/$/, '')}${req.url ?? '/'}`;
+    this.body = hasBody(req) ? new RequestBody(req, { retain: target.managed?.kind === 'oauth' }) : null;
+  }
+
+  start(): void {
+    this.res.once('close', () => {
+      if (this.res.writableFinished) return;
+      const gone = new ClientGoneError('client disconnected');
+      this.controller?.abort(gone);
+      this.finish({ status: this.res.statusCode, error: gone });
     });
+    this.send({
+      body: this.body?.stream() ?? null,
+      auth: this.target.auth,
+      connectionRetries: 1,
+      authRetries: this.target.managed?.kind === 'oauth' ? 1 : 0,
+    });
+  }
 
-    const fail = (error: Error): void => {
-      if (error instanceof ClientGoneError || res.destroyed) {
-        finish({ status: res.statusCode, error });
-        return;
-      }
-      if (res.headersSent) {
-        // Mid-response: cut the connection so the client sees a truncated response, never a clean end.
-        res.destroy(error);
-        finish({ status: res.statusCode, error });
-        return;
-      }
-      const apiError = upstreamFailureToApiError(error, deps.upstreamTimeoutMs);
-      if (apiError.status === 413) res.shouldKeepAlive = false;
-      sendApiError(res, apiError, requestId);
-      finish({ status: apiError.status, error });
-    };
+  private send(attempt: Attempt): void {
+    try {
+      this.deps.dispatcher.dispatch(
+        {
+          origin: this.deps.upstreamBaseUrl.origin,
+          path: this.path,
+          method: this.req.method ?? 'GET',
+          headers: upstreamRequestHeaders(this.req.rawHeaders, { auth: attempt.auth }),
+          body: attempt.body,
+          headersTimeout: this.deps.upstreamTimeoutMs,
+          bodyTimeout: this.deps.upstreamTimeoutMs,
+          idempotent: false,
+        },
+        this.handlerFor(attempt),
+      );
+    } catch (error) {
+      // Undici validates headers synchronously (e.g. a value it refuses to send).
+      const message = error instanceof Error ? error.message : String(error);
+      this.fail(new ApiError('invalid_request_error', `Invalid request: ${message}`));
+    }
+  }
 
-    const send = (attempt: Attempt): void => {
-      let refusedToken: { chunks: Buffer[]; status: number; headers: string[]; statusMessage?: string } | null = null;
-      const handler: Dispatcher.DispatchHandler = {
-        onRequestStart(ctl) {
-          controller = ctl;
-          if (res.destroyed) ctl.abort(new ClientGoneError('client disconnected'));
-        },
-        onResponseStart(_ctl, status, headers, statusMessage) {
-          const id = headers['request-id'];
-          if (typeof id === 'string') facts.upstreamRequestId = id;
-          const headerList = clientResponseHeaders(headers);
-          const replay = attempt.authRetries > 0 && status === 401 && attempt.auth?.kind === 'oauth';
-          if (replay && (body === null || body.replay() !== null)) {
-            // Held back: forwarded as is if refreshing the token cannot help.
-            refusedToken = { chunks: [], status, headers: headerList, ...(statusMessage ? { statusMessage } : {}) };
-            return;
-          }
-          res.writeHead(status, statusMessage, headerList);
-          // A response without a length is a stream: the client gets the headers now, not with the first event.
-          if (headers['content-length'] === undefined) res.flushHeaders();
-        },
-        onResponseData(ctl, chunk) {
-          if (refusedToken !== null) {
-            refusedToken.chunks.push(chunk);
-            return;
-          }
-          if (!res.write(chunk)) {
-            ctl.pause();
-            res.once('drain', () => {
-              ctl.resume();
-            });
-          }
-        },
-        onResponseEnd() {
-          if (refusedToken !== null) {
-            void replayWithFreshToken(attempt, refusedToken);
-            return;
-          }
-          res.end();
-          finish({ status: res.statusCode });
-        },
-        onResponseError(_ctl, error) {
-          const nothingSent = (body?.bytesRead ?? 0) === 0 && !res.headersSent && refusedToken === null;
-          if (attempt.connectionRetries > 0 && nothingSent && isRetryableConnectionError(error)) {
-            attempt.body?.destroy();
-            send({ ...attempt, body: body?.stream() ?? null, connectionRetries: attempt.connectionRetries - 1 });
-            return;
-          }
-          fail(error);
-        },
-      };
-      try {
-        deps.dispatcher.dispatch(
-          {
-            origin: deps.upstreamBaseUrl.origin,
-            path,
-            method: req.method ?? 'GET',
-            headers: upstreamRequestHeaders(req.rawHeaders, { auth: attempt.auth }),
-            body: attempt.body,
-            headersTimeout: deps.upstreamTimeoutMs,
-            bodyTimeout: deps.upstreamTimeoutMs,
-            idempotent: false,
-          },
-          handler,
-        );
-      } catch (error) {
-        // Undici validates headers synchronously (e.g. a value it refuses to send).
-        fail(error instanceof Error ? new ApiError('invalid_request_error', `Invalid request: ${error.message}`) : new Error(String(error)));
-      }
-    };
-
-    const replayWithFreshToken = async (
-      attempt: Attempt,
-      refused: { chunks: Buffer[]; status: number; headers: string[]; statusMessage?: string },
-    ): Promise<void> => {
-      let fresh: UpstreamAuth | null = null;
-      try {
-        if (target.managed !== null && attempt.auth !== null) {
-          fresh = await deps.credentials.refreshAfterRejection(target.managed, attempt.auth);
-        }
-      } catch (error) {
-        if (error instanceof CredentialError) {
-          fail(new ApiError('authentication_error', error.message));
+  private handlerFor(attempt: Attempt): Dispatcher.DispatchHandler {
+    let held: HeldResponse | null = null;
+    return {
+      onRequestStart: (controller) => {
+        this.controller = controller;
+        if (this.res.destroyed) controller.abort(new ClientGoneError('client disconnected'));
+      },
+      onResponseStart: (_controller, status, headers, statusMessage) => {
+        const requestId = headers['request-id'];
+        if (typeof requestId === 'string') this.context.facts.upstreamRequestId = requestId;
+        const headerList = clientResponseHeaders(headers);
+        if (this.mayRefreshAndReplay(attempt, status)) {
+          held = { status, statusMessage, headers: headerList, chunks: [] };
           return;
         }
-        fail(error as Error);
-        return;
-      }
-      if (fresh === null || res.destroyed) {
-        res.writeHead(refused.status, refused.statusMessage, refused.headers);
-        res.end(Buffer.concat(refused.chunks));
-        finish({ status: refused.status });
-        return;
-      }
-      send({ ...attempt, auth: fresh, body: body?.replay() ?? null, authRetries: attempt.authRetries - 1 });
+        this.res.writeHead(status, statusMessage, headerList);
+        // A response without a length is a stream: the client gets the headers now, not with the first event.
+        if (headers['content-length'] === undefined) this.res.flushHeaders();
+      },
+      onResponseData: (controller, chunk) => {
+        if (held !== null) {
+          held.chunks.push(chunk);
+        } else if (!this.res.write(chunk)) {
+          controller.pause();
+          this.res.once('drain', () => {
+            controller.resume();
+          });
+        }
+      },
+      onResponseEnd: () => {
+        if (held !== null) {
+          void this.refreshAndReplay(attempt, held);
+          return;
+        }
+        this.res.end();
+        this.finish({ status: this.res.statusCode });
+      },
+      onResponseError: (_controller, error) => {
+        const nothingSent = (this.body?.bytesRead ?? 0) === 0 && !this.res.headersSent && held === null;
+        if (attempt.connectionRetries > 0 && nothingSent && isRetryableConnectionError(error)) {
+          attempt.body?.destroy();
+          this.send({ ...attempt, body: this.body?.stream() ?? null, connectionRetries: attempt.connectionRetries - 1 });
+          return;
+        }
+        this.fail(error);
+      },
     };
+  }
 
-    send({ body: body?.stream() ?? null, auth: target.auth, connectionRetries: 1, authRetries: canReplay ? 1 : 0 });
-  });
+  /** An OAuth 401 may mean the token was revoked or rotated elsewhere: worth one refresh, if the body can be sent again. */
+  private mayRefreshAndReplay(attempt: Attempt, status: number): boolean {
+    return status === 401 && attempt.authRetries > 0 && attempt.auth?.kind === 'oauth' && (this.body?.canReplay ?? true);
+  }
+
+  private async refreshAndReplay(attempt: Attempt, held: HeldResponse): Promise<void> {
+    let fresh: UpstreamAuth | null = null;
+    try {
+      if (this.target.managed !== null && attempt.auth !== null) {
+        fresh = await this.deps.credentials.refreshAfterRejection(this.target.managed, attempt.auth);
+      }
+    } catch (error) {
+      this.fail(error instanceof CredentialError ? new ApiError('authentication_error', error.message) : (error as Error));
+      return;
+    }
+    if (this.res.destroyed) return;
+    if (fresh === null) {
+      this.res.writeHead(held.status, held.statusMessage, held.headers);
+      this.res.end(Buffer.concat(held.chunks));
+      this.finish({ status: held.status });
+      return;
+    }
+    this.send({ ...attempt, auth: fresh, body: this.body?.replay() ?? null, authRetries: attempt.authRetries - 1 });
+  }
+
+  private fail(error: Error): void {
+    const { res } = this;
+    if (error instanceof ClientGoneError || res.destroyed) {
+      this.finish({ status: res.statusCode, error });
+      return;
+    }
+    if (res.headersSent) {
+      // Mid-response: cut the connection so the client sees a truncated response, never a clean end.
+      res.destroy(error);
+      this.finish({ status: res.statusCode, error });
+      return;
+    }
+    const apiError = upstreamFailureToApiError(error, this.deps.upstreamTimeoutMs);
+    if (apiError.status === 413) res.shouldKeepAlive = false;
+    sendApiError(res, apiError, this.context.requestId);
+    this.finish({ status: apiError.status, error });
+  }
+
+  private finish(result: ForwardResult): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.resolve(result);
+  }
 }

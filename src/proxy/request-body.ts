@@ -56,6 +56,11 @@ export class RequestBody {
     return counter;
   }
 
+  /** True once the whole body was read and kept, so it can be sent again. */
+  get canReplay(): boolean {
+    return this.retained !== null && this.complete;
+  }
+
   /** A second pass over the same bytes, when the whole body was kept; otherwise null. */
   replay(): Readable | null {
     if (this.retained === null || !this.complete) return null;
