@@ -29,5 +29,6 @@ export function newRecord(req: IncomingMessage): ReceivedRequest {
     rawHeaders: [...req.rawHeaders],
     body: Buffer.alloc(0),
     aborted: false,
+    completed: false,
   };
 }

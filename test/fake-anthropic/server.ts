@@ -70,6 +70,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const ex: Exchange = { req, res, record, requestId: newId('req_011C'), selfClosed: false };
     const closed = new Promise<void>((resolve) => {
       res.once('close', () => {
+        record.completed = res.writableFinished;
         // The fake shutting down or resetting on purpose is not the client going away.
         if (!res.writableFinished && !ex.selfClosed && !shuttingDown) record.aborted = true;
         responsesClosed.delete(closed);

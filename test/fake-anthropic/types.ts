@@ -15,6 +15,8 @@ export interface ReceivedRequest {
   body: Buffer;
   /** True once the client (or proxy) closed the connection before the response finished. */
   aborted: boolean;
+  /** True once the whole response was handed to the socket. */
+  completed: boolean;
 }
 
 /** One server-sent event; `data` is JSON.stringify'd on the wire. */

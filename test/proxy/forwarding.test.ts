@@ -328,3 +328,29 @@ describe('request log', () => {
     expect(lines[1]).toMatchObject({ method: 'GET', path: '/nowhere', status: 404 });
   });
 });
+
+describe('back-pressure', () => {
+  it('reads from the upstream only as fast as the client reads', async () => {
+    const totalBytes = 64 * 1024 * 1024;
+    h.fake.next({ kind: 'large-sse', totalBytes });
+    let received = 0;
+    const res = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+      const req = httpRequest(`${h.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': 'k' } }, resolve);
+      req.on('error', reject);
+      req.end('{"stream":true}');
+    });
+    res.pause();
+    await h.fake.waitForRequests(1);
+    // A buffering proxy would drain 64 MB from a loopback upstream in well under a second.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(h.fake.received[0]?.completed).toBe(false);
+    await new Promise<void>((resolve, reject) => {
+      res.on('data', (chunk: Buffer) => (received += chunk.length));
+      res.on('end', resolve);
+      res.on('error', reject);
+      res.resume();
+    });
+    expect(received).toBeGreaterThanOrEqual(totalBytes);
+    expect(h.fake.received[0]?.completed).toBe(true);
+  });
+});
