@@ -1,0 +1,7 @@
+/** Storage by URL: PostgreSQL or embedded PGlite behind one interface, with the usage ledger's writes. */
+export type { Database, Queryable, Row } from './database.js';
+export { DatabaseError } from './database.js';
+export { openDatabase, describeDatabase, type OpenDatabaseOptions } from './open-database.js';
+export { migrate, loadMigrations } from './migrate.js';
+export { writeUsageBatch } from './write-usage.js';
+export type { UsageRecord, StoredBodies, RateLimitSnapshot, RequestOutcome } from './usage-records.js';

@@ -1,0 +1,71 @@
+/** The rows the usage ledger stores. Plain JSON (ISO dates, decimal strings) so a record can sit in the spool file as is. */
+
+export type RequestOutcome =
+  /** The response reached its end (whatever its status). */
+  | 'completed'
+  /** The client went away before the end. */
+  | 'aborted'
+  /** The upstream or the proxy failed before or during the response. */
+  | 'failed';
+
+export interface RateLimitSnapshot {
+  /** Every `anthropic-ratelimit-*` header of the response, as sent. */
+  headers: Record<string, string>;
+  unifiedStatus: string | null;
+  fiveHourUtilization: number | null;
+  fiveHourReset: string | null;
+  sevenDayUtilization: number | null;
+  sevenDayReset: string | null;
+}
+
+export interface UsageRecord {
+  /** Our request id (`req_nexus_…`): the idempotency key of every write. */
+  id: string;
+  upstreamRequestId: string | null;
+  startedAt: string;
+  domain: string;
+  account: string;
+  clientKeyId: string | null;
+  method: string;
+  path: string;
+  model: string | null;
+  stream: boolean;
+  /** HTTP status the client got (0 when it got none). */
+  status: number;
+  outcome: RequestOutcome;
+  errorType: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  cacheWriteTokens: number;
+  cacheWrite5mTokens: number;
+  cacheWrite1hTokens: number;
+  cacheReadTokens: number;
+  webSearchRequests: number;
+  serverToolUse: Record<string, number> | null;
+  serviceTier: string | null;
+  inferenceGeo: string | null;
+  /** Exact decimal string; null when the model's price is unknown. */
+  costUsd: string | null;
+  priceVersion: string | null;
+  ttfbMs: number | null;
+  durationMs: number;
+  sessionId: string | null;
+  agentId: string | null;
+  parentAgentId: string | null;
+  requestClass: string | null;
+  userAgent: string | null;
+  conversationId: string | null;
+  rateLimit: RateLimitSnapshot | null;
+}
+
+/** Request and response as stored for the conversation views: credentials already removed, bodies gzipped. */
+export interface StoredBodies {
+  requestId: string;
+  storedAt: string;
+  requestHeaders: Record<string, string | string[]>;
+  responseHeaders: Record<string, string | string[]>;
+  requestBody: Buffer | null;
+  responseBody: Buffer | null;
+  requestTruncated: boolean;
+  responseTruncated: boolean;
+}

@@ -1,0 +1,182 @@
+/** One storage suite, run against PostgreSQL and PGlite alike. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, writeUsageBatch, type Database, type UsageRecord } from '../../src/storage/index.js';
+import { BACKENDS, type TestDatabase } from '../support/databases.js';
+
+function usageRecord(overrides: Partial<UsageRecord> = {}): UsageRecord {
+  return {
+    id: `req_nexus_${Math.random().toString(36).slice(2)}`,
+    upstreamRequestId: 'req_011abc',
+    startedAt: '2026-11-24T10:15:00.000Z',
+    domain: 'team.example.com',
+    account: 'team',
+    clientKeyId: 'ck_123',
+    method: 'POST',
+    path: '/v1/messages',
+    model: 'claude-opus-4-5',
+    stream: true,
+    status: 200,
+    outcome: 'completed',
+    errorType: null,
+    inputTokens: 10,
+    outputTokens: 20,
+    cacheWriteTokens: 30,
+    cacheWrite5mTokens: 10,
+    cacheWrite1hTokens: 20,
+    cacheReadTokens: 40,
+    webSearchRequests: 0,
+    serverToolUse: null,
+    serviceTier: 'standard',
+    inferenceGeo: null,
+    costUsd: '0.000123456789',
+    priceVersion: 'test',
+    ttfbMs: 12.5,
+    durationMs: 100,
+    sessionId: 'sess-1',
+    agentId: null,
+    parentAgentId: null,
+    requestClass: null,
+    userAgent: 'claude-cli/2.1.330',
+    conversationId: 'sess-1',
+    rateLimit: null,
+    ...overrides,
+  };
+}
+
+describe.each(BACKENDS)('storage on $name', (backend) => {
+  let testDb: TestDatabase;
+  let db: Database;
+  beforeEach(async () => {
+    testDb = await backend.create();
+    db = await openDatabase({ databaseUrl: testDb.url, dataDir: '/nonexistent' });
+  });
+  afterEach(async () => {
+    await db.close();
+    await testDb.drop();
+  });
+
+  it('applies the migrations once and records them', async () => {
+    const versions = await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    expect(versions.map((row) => row.version)).toEqual([1]);
+    const { migrate } = await import('../../src/storage/index.js');
+    expect((await migrate(db)).applied).toEqual([]);
+  });
+
+  it('refuses a database migrated by a newer version, with a clear message', async () => {
+    await db.query("INSERT INTO schema_migrations (version, name) VALUES (999, 'from-the-future')");
+    const { migrate } = await import('../../src/storage/index.js');
+    await expect(migrate(db)).rejects.toThrow(/schema is at version 999, newer than this Claude Nexus knows \(1\)\. Upgrade Claude Nexus/);
+  });
+
+  it('stores every field of a record and reads it back exactly', async () => {
+    const record = usageRecord({ serverToolUse: { web_search_requests: 2 }, webSearchRequests: 2, inferenceGeo: 'us' });
+    expect(await writeUsageBatch(db, [record])).toBe(1);
+    const [row] = await db.query('SELECT * FROM requests WHERE id = $1', [record.id]);
+    expect(row).toMatchObject({
+      id: record.id,
+      upstream_request_id: 'req_011abc',
+      domain: 'team.example.com',
+      account: 'team',
+      client_key_id: 'ck_123',
+      model: 'claude-opus-4-5',
+      stream: true,
+      status: 200,
+      outcome: 'completed',
+      input_tokens: 10,
+      output_tokens: 20,
+      cache_write_tokens: 30,
+      cache_write_5m_tokens: 10,
+      cache_write_1h_tokens: 20,
+      cache_read_tokens: 40,
+      web_search_requests: 2,
+      server_tool_use: { web_search_requests: 2 },
+      inference_geo: 'us',
+      cost_usd: '0.000123456789',
+      ttfb_ms: 12.5,
+      session_id: 'sess-1',
+    });
+    expect((row?.started_at as Date).toISOString()).toBe('2026-11-24T10:15:00.000Z');
+  });
+
+  it('is idempotent: a replayed batch adds nothing, roll-ups included', async () => {
+    const records = [usageRecord(), usageRecord({ model: 'claude-haiku-4-5', costUsd: '0.5' }), usageRecord({ costUsd: '0.000000000001' })];
+    expect(await writeUsageBatch(db, records)).toBe(3);
+    expect(await writeUsageBatch(db, records)).toBe(0);
+    expect(await writeUsageBatch(db, [...records, usageRecord({ costUsd: null })])).toBe(1);
+    const [count] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM requests');
+    expect(count?.n).toBe(4);
+    const hourly = await db.query<{ model: string; requests: number; cost_usd: string; unpriced_requests: number; input_tokens: number }>(
+      'SELECT model, requests, cost_usd, unpriced_requests, input_tokens FROM usage_hourly ORDER BY model',
+    );
+    expect(hourly).toEqual([
+      { model: 'claude-haiku-4-5', requests: 1, cost_usd: '0.500000000000', unpriced_requests: 0, input_tokens: 10 },
+      // Exact NUMERIC sums: 0.000123456789 + 0.000000000001 + NULL.
+      { model: 'claude-opus-4-5', requests: 3, cost_usd: '0.000123456790', unpriced_requests: 1, input_tokens: 30 },
+    ]);
+    const [daily] = await db.query<{ day: unknown; requests: number }>("SELECT day::text AS day, sum(requests)::int AS requests FROM usage_daily GROUP BY day");
+    expect(daily).toEqual({ day: '2026-11-24', requests: 4 });
+  });
+
+  it('counts errors and failures in the roll-ups, and buckets by UTC hour', async () => {
+    await writeUsageBatch(db, [
+      usageRecord({ startedAt: '2026-11-24T10:59:59.999Z', status: 529, outcome: 'completed', errorType: 'overloaded_error' }),
+      usageRecord({ startedAt: '2026-11-24T11:00:00.000Z', status: 200, outcome: 'failed' }),
+      usageRecord({ startedAt: '2026-11-24T11:30:00.000Z', status: 200, outcome: 'aborted' }),
+    ]);
+    const rows = await db.query<{ hour: Date; requests: number; errors: number }>('SELECT hour, requests, errors FROM usage_hourly ORDER BY hour');
+    expect(rows.map((row) => [row.hour.toISOString(), row.requests, row.errors])).toEqual([
+      ['2026-11-24T10:00:00.000Z', 1, 1],
+      ['2026-11-24T11:00:00.000Z', 2, 1],
+    ]);
+  });
+
+  it('keeps the rate-limit headers as a time series per account, once per request', async () => {
+    const record = usageRecord({
+      rateLimit: {
+        headers: { 'anthropic-ratelimit-unified-5h-utilization': '0.42', 'anthropic-ratelimit-unified-status': 'allowed' },
+        unifiedStatus: 'allowed',
+        fiveHourUtilization: 0.42,
+        fiveHourReset: '2026-11-24T14:00:00.000Z',
+        sevenDayUtilization: 0.1,
+        sevenDayReset: '2026-11-30T00:00:00.000Z',
+      },
+    });
+    await writeUsageBatch(db, [record]);
+    await writeUsageBatch(db, [record]);
+    const rows = await db.query<{ five_hour_utilization: number; five_hour_reset: Date; headers: Record<string, string> }>(
+      'SELECT five_hour_utilization, five_hour_reset, headers FROM rate_limit_snapshots WHERE account = $1',
+      ['team'],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.five_hour_utilization).toBe(0.42);
+    expect(rows[0]?.five_hour_reset.toISOString()).toBe('2026-11-24T14:00:00.000Z');
+    expect(rows[0]?.headers['anthropic-ratelimit-unified-status']).toBe('allowed');
+  });
+
+  it('stores compressed bodies as bytes', async () => {
+    const record = usageRecord();
+    const bytes = Buffer.from([0x1f, 0x8b, 0, 1, 2, 255]);
+    await writeUsageBatch(db, [record], [
+      {
+        requestId: record.id,
+        storedAt: record.startedAt,
+        requestHeaders: { 'content-type': 'application/json' },
+        responseHeaders: { 'request-id': 'req_1' },
+        requestBody: bytes,
+        responseBody: null,
+        requestTruncated: false,
+        responseTruncated: false,
+      },
+    ]);
+    const [row] = await db.query<{ request_body: Buffer; response_body: Buffer | null }>('SELECT request_body, response_body FROM request_bodies');
+    expect(Buffer.from(row?.request_body ?? []).equals(bytes)).toBe(true);
+    expect(row?.response_body).toBeNull();
+  });
+
+  it('writes large batches in one call', async () => {
+    const records = Array.from({ length: 1200 }, (_, i) => usageRecord({ id: `req_bulk_${i}` }));
+    expect(await writeUsageBatch(db, records)).toBe(1200);
+    const [sum] = await db.query<{ requests: number }>('SELECT sum(requests)::int AS requests FROM usage_daily');
+    expect(sum?.requests).toBe(1200);
+  });
+});
