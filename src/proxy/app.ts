@@ -12,7 +12,9 @@ import { ApiError, apiErrorBody, createRequestId, sendApiError } from '../shared
 import type { Logger } from '../shared/logger.js';
 import { VERSION } from '../shared/version.js';
 import { assertClientKey, assertOAuthClientAllowed } from './client-auth.js';
+import type { ExchangeListener, ExchangeListenerFactory } from './exchange-listener.js';
 import { forward, type ExchangeFacts, type ForwardDeps } from './forward.js';
+import { presentedCredential as presentedCredentialOf } from './headers.js';
 import { MAX_BODY_BYTES, tooLarge } from './request-body.js';
 
 export interface ProxyAppDeps {
@@ -21,6 +23,8 @@ export interface ProxyAppDeps {
   logger: Logger;
   /** HTTP client for the upstream; default a keep-alive undici Agent. */
   dispatcher?: Dispatcher;
+  /** Told about every /v1 exchange (the usage ledger). */
+  listen?: ExchangeListenerFactory;
 }
 
 /** Builds the proxy server (not yet listening). Closing it also closes its upstream connections. */
@@ -37,13 +41,21 @@ export function createProxyServer(deps: ProxyAppDeps): Server {
     const started = performance.now();
     const requestId = createRequestId();
     const facts: RequestFacts = {};
+    const path = pathOf(req.url);
+    const listener = path.startsWith('/v1/') ? startListening(deps, req, requestId, path) : undefined;
     res.once('close', () => {
+      listener?.finished({
+        status: res.headersSent ? res.statusCode : 0,
+        outcome: facts.failed === true ? 'failed' : res.writableFinished ? 'completed' : 'aborted',
+        errorType: facts.errorType ?? null,
+        upstreamRequestId: facts.upstreamRequestId ?? null,
+      });
       deps.logger.info(
         {
           requestId,
           ...facts,
           method: req.method,
-          path: pathOf(req.url),
+          path,
           host: req.headers.host,
           status: res.statusCode,
           ms: Math.round((performance.now() - started) * 10) / 10,
@@ -52,7 +64,7 @@ export function createProxyServer(deps: ProxyAppDeps): Server {
         'request',
       );
     });
-    void route(req, res, { requestId, facts }, deps, forwardDeps);
+    void route(req, res, { requestId, facts, listener }, deps, forwardDeps);
   });
   server.on('clientError', answerMalformedRequest);
   server.on('close', () => {
@@ -67,10 +79,22 @@ interface RequestFacts extends ExchangeFacts {
   mode?: 'managed' | 'passthrough';
 }
 
+function startListening(deps: ProxyAppDeps, req: IncomingMessage, requestId: string, path: string): ExchangeListener | undefined {
+  return deps.listen?.({
+    requestId,
+    startedAt: new Date(),
+    method: req.method ?? 'GET',
+    url: req.url ?? path,
+    path,
+    host: req.headers.host,
+    requestHeaders: req.headers,
+  });
+}
+
 async function route(
   req: IncomingMessage,
   res: ServerResponse,
-  { requestId, facts }: { requestId: string; facts: RequestFacts },
+  { requestId, facts, listener }: { requestId: string; facts: RequestFacts; listener: ExchangeListener | undefined },
   deps: ProxyAppDeps,
   forwardDeps: ForwardDeps,
 ): Promise<void> {
@@ -93,19 +117,21 @@ async function route(
       res.shouldKeepAlive = false;
       throw tooLarge();
     }
-    const target = await resolveTarget(req, deps);
+    const target = await resolveTarget(req, deps, listener);
     facts.mode = target.managed === null ? 'passthrough' : 'managed';
     if (target.managed !== null) facts.domain = target.managed.domain;
-    const result = await forward(req, res, target, forwardDeps, { requestId, facts });
+    const result = await forward(req, res, target, forwardDeps, { requestId, facts, listener });
     if (result.error !== undefined && result.error.name !== 'ClientGoneError') {
       deps.logger.warn({ requestId, err: result.error }, 'upstream exchange failed');
     }
   } catch (error) {
     if (error instanceof ApiError) {
+      facts.errorType = error.type;
       sendApiError(res, error, requestId);
       return;
     }
     deps.logger.error({ err: error, requestId }, 'unexpected proxy failure');
+    facts.errorType = 'api_error';
     sendApiError(res, new ApiError('api_error', 'Internal proxy error.'), requestId);
   }
 }
@@ -114,11 +140,18 @@ async function route(
 async function resolveTarget(
   req: IncomingMessage,
   deps: ProxyAppDeps,
+  listener: ExchangeListener | undefined,
 ): Promise<{ managed: ManagedDomain | null; auth: UpstreamAuth | null }> {
   const candidates = domainCandidates(req.headers.host);
   if (candidates === null) throw new ApiError('invalid_request_error', 'Missing or invalid Host header.');
+  const presentedCredential = presentedCredentialOf(req.headers);
   try {
     const managed = await deps.credentials.find(candidates);
+    listener?.identified({
+      domain: managed?.domain ?? candidates.at(-1) ?? 'unknown',
+      managed: managed === null ? null : { accountId: managed.accountId, clientApiKey: managed.clientApiKey, kind: managed.kind },
+      presentedCredential,
+    });
     if (managed === null) {
       if (!deps.config.passthrough) {
         throw new ApiError(
@@ -132,7 +165,10 @@ async function resolveTarget(
     assertOAuthClientAllowed(managed, req.headers);
     return { managed, auth: await deps.credentials.upstreamAuth(managed) };
   } catch (error) {
-    if (error instanceof CredentialError) throw new ApiError('authentication_error', error.message);
+    if (error instanceof CredentialError) {
+      listener?.identified({ domain: candidates.at(-1) ?? 'unknown', managed: null, presentedCredential });
+      throw new ApiError('authentication_error', error.message);
+    }
     throw error;
   }
 }

@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { CredentialError, type CredentialStore, type ManagedDomain, type UpstreamAuth } from '../credentials/index.js';
 import { ApiError, sendApiError } from '../shared/api-error.js';
+import type { ExchangeListener } from './exchange-listener.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import { hasBody, RequestBody } from './request-body.js';
 import { ClientGoneError, isRetryableConnectionError, upstreamFailureToApiError } from './upstream-errors.js';
@@ -29,6 +30,10 @@ export interface ForwardTarget {
 export interface ExchangeFacts {
   /** The upstream's `request-id`, once it answered. */
   upstreamRequestId?: string;
+  /** The type of an error the proxy answered with itself. */
+  errorType?: string;
+  /** The upstream or the proxy failed (as opposed to the client leaving). */
+  failed?: boolean;
 }
 
 export interface ForwardResult {
@@ -54,17 +59,30 @@ interface HeldResponse {
   chunks: Buffer[];
 }
 
+interface ExchangeContext {
+  requestId: string;
+  facts: ExchangeFacts;
+  listener: ExchangeListener | undefined;
+}
+
 /** Forwards `req` and streams the answer into `res`. Never rejects: failures are answered in the API's shape. */
 export function forward(
   req: IncomingMessage,
   res: ServerResponse,
   target: ForwardTarget,
   deps: ForwardDeps,
-  context: { requestId: string; facts: ExchangeFacts },
+  context: ExchangeContext,
 ): Promise<ForwardResult> {
   return new Promise((resolve) => {
     new Exchange(req, res, target, deps, context, resolve).start();
   });
+}
+
+/** `[name, value, name, value…]` as entries (repeated names keep their last value). */
+function pairs(flat: readonly string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i < flat.length; i += 2) out.push([flat[i] ?? '', flat[i + 1] ?? '']);
+  return out;
 }
 
 class Exchange {
@@ -78,11 +96,17 @@ class Exchange {
     private readonly res: ServerResponse,
     private readonly target: ForwardTarget,
     private readonly deps: ForwardDeps,
-    private readonly context: { requestId: string; facts: ExchangeFacts },
+    private readonly context: ExchangeContext,
     private readonly resolve: (result: ForwardResult) => void,
   ) {
     this.path = `${deps.upstreamBaseUrl.pathname.replace(/\/$/, '')}${req.url ?? '/'}`;
-    this.body = hasBody(req) ? new RequestBody(req, { retain: target.managed?.kind === 'oauth' }) : null;
+    const { listener } = context;
+    this.body = hasBody(req)
+      ? new RequestBody(req, {
+          retain: target.managed?.kind === 'oauth',
+          ...(listener === undefined ? {} : { onChunk: (chunk: Buffer) => { listener.requestChunk(chunk); } }),
+        })
+      : null;
   }
 
   start(): void {
@@ -140,11 +164,16 @@ class Exchange {
         this.res.writeHead(status, statusMessage, headerList);
         // A response without a length is a stream: the client gets the headers now, not with the first event.
         if (headers['content-length'] === undefined) this.res.flushHeaders();
+        this.context.listener?.responseStarted(status, headers);
       },
       onResponseData: (controller, chunk) => {
         if (held !== null) {
           held.chunks.push(chunk);
-        } else if (!this.res.write(chunk)) {
+          return;
+        }
+        const writable = this.res.write(chunk);
+        this.context.listener?.responseChunk(chunk);
+        if (!writable) {
           controller.pause();
           this.res.once('drain', () => {
             controller.resume();
@@ -189,7 +218,10 @@ class Exchange {
     if (this.res.destroyed) return;
     if (fresh === null) {
       this.res.writeHead(held.status, held.statusMessage, held.headers);
-      this.res.end(Buffer.concat(held.chunks));
+      const body = Buffer.concat(held.chunks);
+      this.context.listener?.responseStarted(held.status, Object.fromEntries(pairs(held.headers)));
+      this.res.end(body);
+      this.context.listener?.responseChunk(body);
       this.finish({ status: held.status });
       return;
     }
@@ -198,6 +230,7 @@ class Exchange {
 
   private fail(error: Error): void {
     const { res } = this;
+    if (!(error instanceof ClientGoneError)) this.context.facts.failed = true;
     if (error instanceof ClientGoneError || res.destroyed) {
       this.finish({ status: res.statusCode, error });
       return;
@@ -209,6 +242,9 @@ class Exchange {
       return;
     }
     const apiError = upstreamFailureToApiError(error, this.deps.upstreamTimeoutMs);
+    this.context.facts.errorType = apiError.type;
+    // A refused request body is the client's doing, not a failure of the exchange.
+    if (apiError.status < 500) this.context.facts.failed = false;
     if (apiError.status === 413) res.shouldKeepAlive = false;
     sendApiError(res, apiError, this.context.requestId);
     this.finish({ status: apiError.status, error });

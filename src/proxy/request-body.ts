@@ -26,11 +26,14 @@ export class RequestBody {
   private readonly retained: Buffer[] | null;
   private complete = false;
 
+  private readonly onChunk: ((chunk: Buffer) => void) | undefined;
+
   constructor(
     private readonly req: IncomingMessage,
-    options: { retain: boolean },
+    options: { retain: boolean; onChunk?: (chunk: Buffer) => void },
   ) {
     this.retained = options.retain ? [] : null;
+    this.onChunk = options.onChunk;
   }
 
   /** The first pass: reads the client as the upstream consumes it. */
@@ -44,6 +47,8 @@ export class RequestBody {
         }
         this.retained?.push(chunk);
         done(null, chunk);
+        // Only the first pass is reported: a replay sends the same bytes again.
+        if (!this.complete) this.onChunk?.(chunk);
       },
       flush: (done: TransformCallback) => {
         this.complete = true;
