@@ -27,6 +27,10 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Unknown hosts forward the client's own credential when on; they get a 401 when off. */
   readonly passthrough: boolean;
+  /** Keep compressed request and response bodies of /v1/messages for the conversation views. */
+  readonly storeBodies: boolean;
+  /** Stored bodies older than this many days are pruned (usage records are kept). */
+  readonly retentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -64,6 +68,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     upstreamTimeoutMs: positiveInt(get, 'UPSTREAM_TIMEOUT_MS', 600_000),
     logLevel: logLevel(get),
     passthrough: onOff(get, 'PASSTHROUGH', true),
+    storeBodies: onOff(get, 'STORE_BODIES', true),
+    retentionDays: positiveInt(get, 'RETENTION_DAYS', 30),
   });
 }
 

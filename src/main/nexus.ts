@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger } from '../shared/logger.js';
 import { VERSION } from '../shared/version.js';
+import { describeDatabase } from '../storage/index.js';
+import { openLedger } from './ledger.js';
 import { startDashboard, startProxy, type RunningService } from './services.js';
 
 const USAGE = `Usage: nexus <command>
@@ -49,15 +51,26 @@ async function main(argv: string[]): Promise<number> {
 async function runServices(wanted: ('proxy' | 'dashboard')[]): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
+  const ledger = openLedger(config, logger);
+  logger.info({ database: describeDatabase(config) }, 'usage ledger');
   const services: RunningService[] = [];
-  if (wanted.includes('proxy')) services.push(await startProxy(config, logger));
+  if (wanted.includes('proxy')) services.push(await startProxy(config, logger, ledger));
   if (wanted.includes('dashboard')) services.push(await startDashboard(config));
   for (const service of services) logger.info({ url: service.url }, `${service.name} listening`);
 
+  // Graceful: stop accepting, let streams finish, then flush pending usage records.
   const stop = (signal: string): void => {
     logger.info({ signal }, 'shutting down');
-    void Promise.all(services.map((service) => service.close())).then(() => process.exit(0));
-    setTimeout(() => process.exit(0), 10_000).unref();
+    void Promise.all(services.map((service) => service.close()))
+      .then(() => ledger.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    setTimeout(() => process.exit(1), 30_000).unref();
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -7,20 +7,27 @@ import { createCredentialStore } from '../credentials/index.js';
 import { createDashboardApp } from '../dashboard/index.js';
 import { createProxyServer } from '../proxy/index.js';
 import type { Logger } from '../shared/logger.js';
+import { createUsageListenerFactory } from '../usage/index.js';
+import type { Ledger } from './ledger.js';
 
 export interface RunningService {
   name: string;
   url: string;
-  close(): Promise<void>;
+  close(drainMs?: number): Promise<void>;
 }
 
-export async function startProxy(config: Config, logger: Logger): Promise<RunningService> {
+export async function startProxy(config: Config, logger: Logger, ledger: Ledger): Promise<RunningService> {
   const credentials = createCredentialStore({
     dir: config.credentialsDir,
     tokenEndpoint: { url: config.oauthTokenUrl, clientId: config.oauthClientId },
     logger,
   });
-  const server = createProxyServer({ config, credentials, logger });
+  const listenForUsage = createUsageListenerFactory({ recorder: ledger.recorder, logger, storeBodies: config.storeBodies });
+  const health = () => {
+    const { database, backlog } = ledger.recorder.status();
+    return { database, spoolBacklog: backlog };
+  };
+  const server = createProxyServer({ config, credentials, logger, listen: listenForUsage, health });
   return listen('proxy', server, config.host, config.port);
 }
 
@@ -39,9 +46,13 @@ function listen(name: string, server: Server, host: string, port: number, alread
       resolve({
         name,
         url: `http://${shownHost}:${address.port}`,
-        close: () =>
+        // Stops accepting, lets in-flight requests and streams finish (up to drainMs), then cuts the rest.
+        close: (drainMs = 10_000) =>
           new Promise<void>((done) => {
+            const cut = setTimeout(() => { server.closeAllConnections(); }, drainMs);
+            cut.unref();
             server.close(() => {
+              clearTimeout(cut);
               done();
             });
             server.closeIdleConnections();

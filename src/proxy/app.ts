@@ -25,6 +25,8 @@ export interface ProxyAppDeps {
   dispatcher?: Dispatcher;
   /** Told about every /v1 exchange (the usage ledger). */
   listen?: ExchangeListenerFactory;
+  /** Extra facts for GET /health (the database state and spool backlog). */
+  health?: () => object;
 }
 
 /** Builds the proxy server (not yet listening). Closing it also closes its upstream connections. */
@@ -106,7 +108,7 @@ async function route(
       return;
     }
     if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
-      sendJson(res, 200, { status: 'ok', version: VERSION });
+      sendJson(res, 200, { status: 'ok', version: VERSION, ...deps.health?.() });
       return;
     }
     if (!path.startsWith('/v1/') || hasDotSegment(path)) {

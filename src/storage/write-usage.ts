@@ -158,3 +158,12 @@ async function insertBodies(tx: Queryable, bodies: readonly StoredBodies[]): Pro
     );
   }
 }
+
+/** Deletes stored bodies older than `before`; usage records and roll-ups stay. */
+export async function pruneBodies(db: Database, before: Date): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    'WITH gone AS (DELETE FROM request_bodies WHERE stored_at < $1::timestamptz RETURNING 1) SELECT count(*)::int AS n FROM gone',
+    [before.toISOString()],
+  );
+  return rows[0]?.n ?? 0;
+}

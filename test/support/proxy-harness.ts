@@ -11,6 +11,8 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createCredentialStore } from '../../src/credentials/index.js';
 import { createProxyServer } from '../../src/proxy/index.js';
 import { createLogger } from '../../src/shared/logger.js';
+import { openDatabase, type Database } from '../../src/storage/index.js';
+import { createRecorder, createUsageListenerFactory, type Recorder } from '../../src/usage/index.js';
 import { startFakeAnthropic, type FakeAnthropic, type FakeAnthropicOptions } from '../fake-anthropic/index.js';
 
 export interface Harness {
@@ -22,6 +24,13 @@ export interface Harness {
   config: Config;
   /** Everything the proxy logged so far, as text. */
   logs(): string;
+  /** The recorder, when `databaseUrl` was given. */
+  recorder: Recorder | undefined;
+  /** Waits until every finished exchange's record is in the database. */
+  flushUsage(): Promise<void>;
+  /** The database the recorder writes to. */
+  database(): Promise<Database>;
+  dataDir: string;
   writeCredentials(domain: string, content: unknown): Promise<string>;
   close(): Promise<void>;
 }
@@ -29,6 +38,8 @@ export interface Harness {
 export interface HarnessOptions {
   env?: Record<string, string>;
   fake?: FakeAnthropicOptions;
+  /** Record usage into this database (a DATABASE_URL value, memory:// for PGlite). */
+  databaseUrl?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -55,7 +66,29 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     tokenEndpoint: { url: config.oauthTokenUrl, clientId: config.oauthClientId },
     logger,
   });
-  const server = createProxyServer({ config, credentials, logger });
+  const dataDir = await mkdtemp(join(tmpdir(), 'nexus-data-'));
+  let db: Promise<Database> | null = null;
+  const database = (): Promise<Database> => {
+    db ??= openDatabase({ databaseUrl: options.databaseUrl, dataDir });
+    return db;
+  };
+  const recorder =
+    options.databaseUrl === undefined
+      ? undefined
+      : createRecorder({ connect: database, spoolDir: join(dataDir, 'spool'), logger, flushIntervalMs: 20, retryMs: 50, maxRetryMs: 200 });
+  const server = createProxyServer({
+    config,
+    credentials,
+    logger,
+    ...(recorder === undefined ? {} : { listen: createUsageListenerFactory({ recorder, logger, storeBodies: config.storeBodies }) }),
+  });
+  const openExchanges = new Set<Promise<void>>();
+  server.on('request', (_req, res: import('node:http').ServerResponse) => {
+    // Records are built a moment after the response closes: track that moment so flushUsage can wait for it.
+    const closed = new Promise<void>((resolve) => res.once('close', () => setTimeout(resolve, 50)));
+    openExchanges.add(closed);
+    void closed.then(() => openExchanges.delete(closed));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
@@ -66,6 +99,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     credentialsDir,
     config,
     logs: () => Buffer.concat(logChunks).toString('utf8'),
+    recorder,
+    dataDir,
+    database,
+    async flushUsage() {
+      await Promise.all(openExchanges);
+      await recorder?.flush();
+    },
     async writeCredentials(domain, content) {
       const path = join(credentialsDir, `${domain}.credentials.json`);
       await writeFile(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));

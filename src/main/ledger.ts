@@ -1,0 +1,50 @@
+/**
+ * The one database connection and usage recorder a process shares between its services (PGlite
+ * cannot be opened twice), and the hourly pruning of stored bodies.
+ */
+import { join } from 'node:path';
+import type { Config } from '../config.js';
+import type { Logger } from '../shared/logger.js';
+import { openDatabase, pruneBodies, type Database } from '../storage/index.js';
+import { createRecorder, type Recorder } from '../usage/index.js';
+
+export interface Ledger {
+  recorder: Recorder;
+  /** The database, opened and migrated on first use; rejects while it is unreachable. */
+  database(): Promise<Database>;
+  close(): Promise<void>;
+}
+
+const PRUNE_EVERY_MS = 60 * 60_000;
+
+export function openLedger(config: Config, logger: Logger): Ledger {
+  let opened: Promise<Database> | null = null;
+  const database = (): Promise<Database> => {
+    opened ??= openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }).catch((error: unknown) => {
+      opened = null;
+      throw error;
+    });
+    return opened;
+  };
+  const recorder = createRecorder({ connect: database, spoolDir: join(config.dataDir, 'spool'), logger });
+
+  const prune = async (): Promise<void> => {
+    const before = new Date(Date.now() - config.retentionDays * 86_400_000);
+    const removed = await pruneBodies(await database(), before);
+    if (removed > 0) logger.info({ removed, retentionDays: config.retentionDays }, 'pruned stored bodies');
+  };
+  const pruner = setInterval(() => {
+    prune().catch((error: unknown) => { logger.warn({ err: error }, 'pruning stored bodies failed'); });
+  }, PRUNE_EVERY_MS);
+  pruner.unref();
+
+  return {
+    recorder,
+    database,
+    async close() {
+      clearInterval(pruner);
+      // The recorder closes the database it was given: that is this one.
+      await recorder.close();
+    },
+  };
+}

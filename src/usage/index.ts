@@ -1,0 +1,5 @@
+/** The usage ledger: reading usage off the wire, pricing it, and getting every record into the database. */
+export { createRecorder, type Recorder, type RecorderOptions, type RecorderStatus } from './recorder.js';
+export { createUsageListenerFactory, type UsageListener, type UsageListenerOptions } from './usage-listener.js';
+export { createUsageTap, type TapResult, type UsageTap, type UsageTapOptions } from './usage-tap.js';
+export { fingerprint } from './identity.js';

@@ -1,0 +1,195 @@
+/**
+ * Gets usage records into the database without ever slowing or failing a request: `record()` only
+ * appends to the spool and queues; batches are written off the hot path. While the database is
+ * down, records stay in the spool and are replayed (idempotently) once it is back, and at the next
+ * start. `close()` flushes what it can.
+ */
+import { EventEmitter } from 'node:events';
+import type { Database, StoredBodies, UsageRecord } from '../storage/index.js';
+import { writeUsageBatch } from '../storage/index.js';
+import type { Logger } from '../shared/logger.js';
+import { readSegment, Spool, type Segment } from './spool.js';
+
+export interface RecorderOptions {
+  /** Opens (and migrates) the database; retried until it succeeds. */
+  connect: () => Promise<Database>;
+  spoolDir: string;
+  logger: Logger;
+  flushIntervalMs?: number;
+  maxBatch?: number;
+  /** First retry delay after a failure; doubles up to maxRetryMs. */
+  retryMs?: number;
+  maxRetryMs?: number;
+}
+
+export interface RecorderStatus {
+  database: 'up' | 'down' | 'connecting';
+  /** Records waiting to reach the database (queued or spooled). */
+  backlog: number;
+  lastError: string | null;
+}
+
+interface Pending {
+  record: UsageRecord;
+  segment: Segment;
+  bodies: Promise<StoredBodies | null> | null;
+}
+
+export interface Recorder {
+  /** Never throws, never waits: the record is on disk when this returns. */
+  record(record: UsageRecord, bodies?: Promise<StoredBodies | null>): void;
+  /** Writes everything queued now (and replays the spool if the database is back). */
+  flush(): Promise<void>;
+  status(): RecorderStatus;
+  /** Emits 'written' with the records that reached the database. */
+  readonly events: EventEmitter<{ written: [UsageRecord[]] }>;
+  close(): Promise<void>;
+}
+
+export function createRecorder(options: RecorderOptions): Recorder {
+  const { logger } = options;
+  const maxBatch = options.maxBatch ?? 500;
+  const retryMs = options.retryMs ?? 500;
+  const maxRetryMs = options.maxRetryMs ?? 15_000;
+  const spool = new Spool({ dir: options.spoolDir });
+  const events = new EventEmitter<{ written: [UsageRecord[]] }>();
+  let queue: Pending[] = [];
+  let db: Database | null = null;
+  let connecting: Promise<Database | null> | null = null;
+  let lastError: string | null = null;
+  let flushing: Promise<void> | null = null;
+  let retryDelay = retryMs;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let closed = false;
+
+  const fail = (error: unknown, what: string): void => {
+    const message = error instanceof Error ? error.message : String(error);
+    if (lastError === null) logger.warn({ err: error }, `${what}: usage records are kept in the spool and replayed when the database is back`);
+    lastError = message;
+  };
+
+  const ensureDatabase = (): Promise<Database | null> => {
+    if (db !== null) return Promise.resolve(db);
+    connecting ??= options
+      .connect()
+      .then((opened) => {
+        db = opened;
+        return opened;
+      })
+      .catch((error: unknown) => {
+        fail(error, 'database unavailable');
+        return null;
+      })
+      .finally(() => {
+        connecting = null;
+      });
+    return connecting;
+  };
+
+  const writeQueued = async (database: Database): Promise<void> => {
+    while (queue.length > 0) {
+      const batch = queue.splice(0, maxBatch);
+      const bodies = (await Promise.all(batch.map((entry) => entry.bodies?.catch(() => null) ?? Promise.resolve(null)))).filter(
+        (body): body is StoredBodies => body !== null,
+      );
+      try {
+        await writeUsageBatch(database, batch.map((entry) => entry.record), bodies);
+      } catch (error) {
+        for (const entry of batch) spool.markDirty(entry.segment);
+        for (const entry of queue) spool.markDirty(entry.segment);
+        queue = [];
+        throw error;
+      }
+      for (const entry of batch) spool.committed(entry.segment, 1);
+      events.emit('written', batch.map((entry) => entry.record));
+    }
+  };
+
+  const replaySpool = async (database: Database): Promise<void> => {
+    for (const segment of spool.segmentsToReplay()) {
+      const records = readSegment(segment.path);
+      for (let start = 0; start < records.length; start += maxBatch) {
+        await writeUsageBatch(database, records.slice(start, start + maxBatch));
+      }
+      spool.replayed(segment);
+      logger.info({ records: records.length }, 'replayed spooled usage records');
+    }
+  };
+
+  const flushOnce = async (): Promise<void> => {
+    spool.rotateIfDue();
+    const database = await ensureDatabase();
+    if (database === null) {
+      for (const entry of queue) spool.markDirty(entry.segment);
+      queue = [];
+      scheduleRetry();
+      return;
+    }
+    try {
+      await writeQueued(database);
+      await replaySpool(database);
+      if (lastError !== null) logger.info('database is back: usage records are written again');
+      lastError = null;
+      retryDelay = retryMs;
+    } catch (error) {
+      fail(error, 'writing usage records failed');
+      scheduleRetry();
+    }
+  };
+
+  const flush = (): Promise<void> => {
+    flushing ??= flushOnce().finally(() => {
+      flushing = null;
+    });
+    return flushing;
+  };
+
+  function scheduleRetry(): void {
+    if (closed || retryTimer !== null) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      void flush();
+    }, retryDelay);
+    retryTimer.unref();
+    retryDelay = Math.min(retryDelay * 2, maxRetryMs);
+  }
+
+  const ticker = setInterval(() => {
+    if (queue.length > 0 || (lastError === null && spool.backlog() > 0)) void flush();
+  }, options.flushIntervalMs ?? 200);
+  ticker.unref();
+  // Spooled records from a previous run go in as soon as the database answers.
+  if (spool.backlog() > 0) void flush();
+
+  return {
+    events,
+    record(record, bodies) {
+      let segment: Segment;
+      try {
+        segment = spool.append(record);
+      } catch (error) {
+        logger.error({ err: error }, 'cannot append to the usage spool; the record is kept in memory only');
+        segment = { path: '', outstanding: 0, records: 0, dirty: false, sealed: false, openedAt: 0 };
+      }
+      queue.push({ record, segment, bodies: bodies ?? null });
+      if (queue.length >= maxBatch) void flush();
+    },
+    flush,
+    status() {
+      return {
+        database: db === null ? (lastError === null ? 'connecting' : 'down') : lastError === null ? 'up' : 'down',
+        // Queued records are spooled too: the spool's count covers both.
+        backlog: spool.backlog(),
+        lastError,
+      };
+    },
+    async close() {
+      closed = true;
+      clearInterval(ticker);
+      if (retryTimer !== null) clearTimeout(retryTimer);
+      await flush();
+      spool.close();
+      await db?.close();
+    },
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * The write-ahead spool: every usage record is appended (synchronously, one line of JSON) to a
+ * segment file in DATA_DIR before it is queued for the database, so neither a database outage nor
+ * a kill -9 loses it. A segment is deleted once all its records are in the database; segments left
+ * behind are replayed later, and replays are idempotent (keyed by request id).
+ */
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { UsageRecord } from '../storage/index.js';
+
+export interface Segment {
+  readonly path: string;
+  /** Records appended and not yet known to be in the database. */
+  outstanding: number;
+  records: number;
+  /** A write of some of its records failed: it must be replayed from disk. */
+  dirty: boolean;
+  sealed: boolean;
+  readonly openedAt: number;
+}
+
+export interface SpoolOptions {
+  dir: string;
+  /** Seal the open segment after this many records or milliseconds. */
+  maxRecords?: number;
+  maxAgeMs?: number;
+}
+
+export class Spool {
+  private current: { segment: Segment; fd: number } | null = null;
+  private readonly segments = new Set<Segment>();
+  private sequence = 0;
+  private readonly maxRecords: number;
+  private readonly maxAgeMs: number;
+
+  constructor(private readonly options: SpoolOptions) {
+    mkdirSync(options.dir, { recursive: true });
+    this.maxRecords = options.maxRecords ?? 10_000;
+    this.maxAgeMs = options.maxAgeMs ?? 10_000;
+    // Whatever a previous run left behind has not been confirmed in the database: replay it.
+    for (const file of readdirSync(options.dir).filter((name) => name.endsWith('.jsonl')).sort()) {
+      const path = join(options.dir, file);
+      const records = readSegment(path).length;
+      if (records === 0) {
+        rmSync(path, { force: true });
+        continue;
+      }
+      this.segments.add({ path, outstanding: records, records, dirty: true, sealed: true, openedAt: 0 });
+    }
+  }
+
+  /** Appends one record durably (to the OS) and returns its segment. Throws only if the disk does. */
+  append(record: UsageRecord): Segment {
+    const open = this.openSegment();
+    writeSync(open.fd, `${JSON.stringify(record)}\n`);
+    open.segment.outstanding += 1;
+    open.segment.records += 1;
+    return open.segment;
+  }
+
+  /** `count` records of `segment` are in the database. */
+  committed(segment: Segment, count: number): void {
+    segment.outstanding -= count;
+    this.removeIfDone(segment);
+  }
+
+  /** Some records of `segment` could not be written: the whole segment will be replayed from disk. */
+  markDirty(segment: Segment): void {
+    segment.dirty = true;
+  }
+
+  /** Sealed segments waiting for a replay (the open one is sealed first if it is dirty). */
+  segmentsToReplay(): Segment[] {
+    if (this.current?.segment.dirty === true) this.seal();
+    return [...this.segments].filter((segment) => segment.dirty && segment.sealed);
+  }
+
+  /** A replayed segment is entirely in the database. */
+  replayed(segment: Segment): void {
+    segment.outstanding = 0;
+    segment.dirty = false;
+    this.removeIfDone(segment);
+  }
+
+  /** Records not yet confirmed in the database, across all segments. */
+  backlog(): number {
+    let total = 0;
+    for (const segment of this.segments) total += segment.outstanding;
+    return total;
+  }
+
+  /** Seals the open segment when it is full or old (called on a timer). */
+  rotateIfDue(now = Date.now()): void {
+    const open = this.current;
+    if (open === null) return;
+    if (open.segment.records >= this.maxRecords || now - open.segment.openedAt >= this.maxAgeMs) this.seal();
+  }
+
+  close(): void {
+    this.seal();
+  }
+
+  private openSegment(): { segment: Segment; fd: number } {
+    this.rotateIfDue();
+    if (this.current !== null) return this.current;
+    this.sequence += 1;
+    const name = `usage-${Date.now().toString().padStart(15, '0')}-${process.pid}-${this.sequence}.jsonl`;
+    const segment: Segment = { path: join(this.options.dir, name), outstanding: 0, records: 0, dirty: false, sealed: false, openedAt: Date.now() };
+    this.current = { segment, fd: openSync(segment.path, 'a', 0o600) };
+    this.segments.add(segment);
+    return this.current;
+  }
+
+  private seal(): void {
+    const open = this.current;
+    if (open === null) return;
+    this.current = null;
+    closeSync(open.fd);
+    open.segment.sealed = true;
+    this.removeIfDone(open.segment);
+  }
+
+  private removeIfDone(segment: Segment): void {
+    if (!segment.sealed || segment.dirty || segment.outstanding > 0) return;
+    rmSync(segment.path, { force: true });
+    this.segments.delete(segment);
+  }
+}
+
+/** The records of a segment file; a torn last line (a crash mid-write) is skipped. */
+export function readSegment(path: string): UsageRecord[] {
+  let text: string;
+  try {
+    if (statSync(path).size === 0) return [];
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return [];
+  }
+  const records: UsageRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    try {
+      records.push(JSON.parse(line) as UsageRecord);
+    } catch {
+      // Only the last line can be torn; anything unparsable is not a record.
+    }
+  }
+  return records;
+}

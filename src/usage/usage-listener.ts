@@ -1,0 +1,208 @@
+/**
+ * Turns each proxied exchange into a usage record: the tap reads usage off the response bytes as
+ * they pass, and when the exchange ends the record (with its exact cost) goes to the recorder.
+ * Nothing here is awaited by the proxy.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { costOf, picoToUsdString } from '../pricing/index.js';
+import type { Logger } from '../shared/logger.js';
+import type { StoredBodies, UsageRecord } from '../storage/index.js';
+import { accountOf, fingerprint } from './identity.js';
+import { rateLimitSnapshot } from './rate-limit.js';
+import type { Recorder } from './recorder.js';
+import { REQUEST_FACTS_BYTES, requestFacts } from './request-facts.js';
+import { createUsageTap, type TapResult, type UsageTap } from './usage-tap.js';
+
+const gzipAsync = promisify(gzip);
+
+/** Bodies larger than this are stored cut short (and flagged): the views need the start, not 30 MB. */
+const MAX_STORED_BODY_BYTES = 8 * 1024 * 1024;
+
+const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'cookie', 'set-cookie', 'proxy-authorization']);
+
+/** Structurally the proxy's ExchangeListener hooks (usage does not import the proxy). */
+export interface UsageListener {
+  identified(identity: { domain: string; managed: { accountId: string | undefined; clientApiKey: string | undefined } | null; presentedCredential: string | undefined }): void;
+  requestChunk(chunk: Buffer): void;
+  responseStarted(status: number, headers: IncomingHttpHeaders): void;
+  responseChunk(chunk: Buffer): void;
+  finished(end: { status: number; outcome: 'completed' | 'aborted' | 'failed'; errorType: string | null; upstreamRequestId: string | null }): void;
+}
+
+export interface UsageListenerOptions {
+  recorder: Recorder;
+  logger: Logger;
+  /** STORE_BODIES: keep compressed request and response bodies of /v1/messages. */
+  storeBodies: boolean;
+}
+
+export function createUsageListenerFactory(options: UsageListenerOptions) {
+  const warnedModels = new Set<string>();
+  return (start: {
+    requestId: string;
+    startedAt: Date;
+    method: string;
+    path: string;
+    host: string | undefined;
+    requestHeaders: IncomingHttpHeaders;
+  }): UsageListener => {
+    const startedMs = performance.now();
+    const keepBodies = options.storeBodies && start.path.startsWith('/v1/messages') && !start.path.startsWith('/v1/messages/count_tokens');
+    const requestChunks: Buffer[] = [];
+    let requestBytes = 0;
+    let requestTruncated = false;
+    let identity: Parameters<UsageListener['identified']>[0] | null = null;
+    let response: { status: number; headers: IncomingHttpHeaders } | null = null;
+    let tap: UsageTap | null = null;
+    let ttfbMs: number | null = null;
+
+    const finish = async (end: Parameters<UsageListener['finished']>[0]): Promise<void> => {
+      const durationMs = performance.now() - startedMs;
+      const tapResult = tap === null ? null : end.outcome === 'completed' ? await tap.end() : await tap.abort();
+      const record = buildRecord({ start, identity, response, tapResult, end, ttfbMs, durationMs, requestHead: Buffer.concat(requestChunks), warnedModels, logger: options.logger });
+      const bodies = keepBodies ? storedBodies(start, response, record, requestChunks, requestTruncated, tapResult) : undefined;
+      options.recorder.record(record, bodies);
+    };
+
+    return {
+      identified(found) {
+        identity = found;
+      },
+      requestChunk(chunk) {
+        const limit = keepBodies ? MAX_STORED_BODY_BYTES : REQUEST_FACTS_BYTES;
+        if (requestBytes >= limit) {
+          requestTruncated = true;
+          return;
+        }
+        requestChunks.push(chunk);
+        requestBytes += chunk.length;
+      },
+      responseStarted(status, headers) {
+        response = { status, headers };
+        ttfbMs ??= performance.now() - startedMs;
+        const contentType = headers['content-type'];
+        tap = createUsageTap({ contentType, contentEncoding: headerValue(headers['content-encoding']) ?? undefined, keepBody: keepBodies });
+      },
+      responseChunk(chunk) {
+        tap?.write(chunk);
+      },
+      finished(end) {
+        finish(end).catch((error: unknown) => {
+          options.logger.error({ err: error, requestId: start.requestId }, 'could not build the usage record');
+        });
+      },
+    };
+  };
+}
+
+interface RecordInputs {
+  start: { requestId: string; startedAt: Date; method: string; path: string; host: string | undefined; requestHeaders: IncomingHttpHeaders };
+  identity: Parameters<UsageListener['identified']>[0] | null;
+  response: { status: number; headers: IncomingHttpHeaders } | null;
+  tapResult: TapResult | null;
+  end: Parameters<UsageListener['finished']>[0];
+  ttfbMs: number | null;
+  durationMs: number;
+  requestHead: Buffer;
+  warnedModels: Set<string>;
+  logger: Logger;
+}
+
+function buildRecord({ start, identity, response, tapResult, end, ttfbMs, durationMs, requestHead, warnedModels, logger }: RecordInputs): UsageRecord {
+  const headers = start.requestHeaders;
+  const fromRequest = requestFacts(requestHead);
+  const model = tapResult?.model ?? fromRequest.model;
+  const usage = tapResult?.usage ?? null;
+  const domain = identity?.domain ?? (start.host ?? 'unknown').toLowerCase();
+  const cost = model !== null && usage !== null ? costOf(model, usage, start.startedAt) : null;
+  if (model !== null && usage !== null && cost === null && !warnedModels.has(model)) {
+    warnedModels.add(model);
+    logger.warn({ model }, 'no price for this model: its cost is recorded as unknown (never $0)');
+  }
+  const sessionId = headerValue(headers['x-claude-code-session-id']);
+  return {
+    id: start.requestId,
+    upstreamRequestId: end.upstreamRequestId,
+    startedAt: start.startedAt.toISOString(),
+    domain,
+    account: accountOf({
+      domain,
+      managed: identity?.managed ?? null,
+      presentedCredential: identity?.presentedCredential,
+      organizationId: headerValue(response?.headers['anthropic-organization-id']) ?? undefined,
+    }),
+    clientKeyId:
+      identity !== null && identity.managed !== null && identity.presentedCredential !== undefined
+        ? fingerprint('ck', identity.presentedCredential)
+        : null,
+    method: start.method,
+    path: start.path,
+    model,
+    stream: tapResult?.kind === 'sse' || (tapResult === null && fromRequest.stream),
+    status: end.status,
+    outcome: end.outcome,
+    errorType: end.errorType ?? tapResult?.errorType ?? null,
+    inputTokens: usage?.inputTokens ?? 0,
+    outputTokens: usage?.outputTokens ?? 0,
+    cacheWriteTokens: usage?.cacheWriteTokens ?? 0,
+    cacheWrite5mTokens: usage?.cacheWrite5mTokens ?? 0,
+    cacheWrite1hTokens: usage?.cacheWrite1hTokens ?? 0,
+    cacheReadTokens: usage?.cacheReadTokens ?? 0,
+    webSearchRequests: usage?.serverToolUse.web_search_requests ?? 0,
+    serverToolUse: usage === null || Object.keys(usage.serverToolUse).length === 0 ? null : usage.serverToolUse,
+    serviceTier: usage?.serviceTier ?? null,
+    inferenceGeo: usage?.inferenceGeo ?? null,
+    // No usage means nothing was billed: cost 0. Usage with an unknown price: null, never $0.
+    costUsd: usage === null ? '0' : cost === null ? null : picoToUsdString(cost.picoUsd),
+    priceVersion: cost?.priceVersion ?? null,
+    ttfbMs,
+    durationMs,
+    sessionId,
+    agentId: headerValue(headers['x-claude-code-agent-id']),
+    parentAgentId: headerValue(headers['x-claude-code-parent-agent-id']),
+    requestClass: headerValue(headers['x-claude-code-request-class']),
+    userAgent: headerValue(headers['user-agent']),
+    conversationId: sessionId,
+    rateLimit: response === null ? null : rateLimitSnapshot(response.headers),
+  };
+}
+
+async function storedBodies(
+  start: RecordInputs['start'],
+  response: RecordInputs['response'],
+  record: UsageRecord,
+  requestChunks: Buffer[],
+  requestTruncated: boolean,
+  tapResult: TapResult | null,
+): Promise<StoredBodies> {
+  const [requestBody, responseBody] = await Promise.all([
+    requestChunks.length === 0 ? null : gzipAsync(Buffer.concat(requestChunks)),
+    tapResult === null || tapResult.body === '' ? null : gzipAsync(Buffer.from(tapResult.body, 'utf8')),
+  ]);
+  return {
+    requestId: record.id,
+    storedAt: record.startedAt,
+    requestHeaders: withoutSecrets(start.requestHeaders),
+    responseHeaders: withoutSecrets(response?.headers ?? {}),
+    requestBody,
+    responseBody,
+    requestTruncated,
+    responseTruncated: tapResult?.bodyTruncated ?? false,
+  };
+}
+
+/** Headers as stored: credentials and cookies never leave the process. */
+function withoutSecrets(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  const kept: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !SECRET_HEADERS.has(name)) kept[name] = value;
+  }
+  return kept;
+}
+
+function headerValue(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null;
+  return Array.isArray(value) ? (value[0] ?? null) : value;
+}
