@@ -27,6 +27,8 @@ export function openLedger(config: Config, logger: Logger): Ledger {
     return opened;
   };
   const recorder = createRecorder({ connect: database, spoolDir: join(config.dataDir, 'spool'), logger });
+  // Connect (and migrate) now, not at the first record: /health then tells the truth from the start.
+  void recorder.flush();
 
   const prune = async (): Promise<void> => {
     const before = new Date(Date.now() - config.retentionDays * 86_400_000);
