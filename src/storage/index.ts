@@ -5,3 +5,23 @@ export { openDatabase, describeDatabase, type OpenDatabaseOptions } from './open
 export { migrate, loadMigrations } from './migrate.js';
 export { writeUsageBatch, pruneBodies } from './write-usage.js';
 export type { UsageRecord, StoredBodies, RateLimitSnapshot, RequestOutcome } from './usage-records.js';
+export {
+  usageByPeriod,
+  usageBreakdown,
+  usageTotals,
+  assertTimeZone,
+  type Period,
+  type Dimension,
+  type PeriodQuery,
+  type PeriodUsage,
+  type UsageFilters,
+  type UsageTotals,
+} from './usage-queries.js';
+export {
+  conversations,
+  latestPlanUtilization,
+  usageEntries,
+  type ConversationSummary,
+  type PlanUtilization,
+  type UsageEntry,
+} from './conversation-queries.js';
