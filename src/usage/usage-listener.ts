@@ -9,6 +9,7 @@ import { gzip } from 'node:zlib';
 import { costOf, picoToUsdString } from '../pricing/index.js';
 import type { Logger } from '../shared/logger.js';
 import type { StoredBodies, UsageRecord } from '../storage/index.js';
+import { conversationIdFromBody, MAX_HASHED_BODY_BYTES } from './conversation.js';
 import { accountOf, fingerprint } from './identity.js';
 import { rateLimitSnapshot } from './rate-limit.js';
 import type { Recorder } from './recorder.js';
@@ -51,6 +52,9 @@ export function createUsageListenerFactory(options: UsageListenerOptions) {
     const startedMs = performance.now();
     const keepBodies = options.storeBodies && start.path.startsWith('/v1/messages') && !start.path.startsWith('/v1/messages/count_tokens');
     const requestChunks: Buffer[] = [];
+    const hasSession = start.requestHeaders['x-claude-code-session-id'] !== undefined;
+    // Sessionless clients are grouped by their opening messages, so their (smaller) bodies are kept to the end.
+    const keepLimit = keepBodies ? MAX_STORED_BODY_BYTES : hasSession || !start.path.startsWith('/v1/messages') ? REQUEST_FACTS_BYTES : MAX_HASHED_BODY_BYTES;
     let requestBytes = 0;
     let requestTruncated = false;
     let identity: Parameters<UsageListener['identified']>[0] | null = null;
@@ -61,7 +65,11 @@ export function createUsageListenerFactory(options: UsageListenerOptions) {
     const finish = async (end: Parameters<UsageListener['finished']>[0]): Promise<void> => {
       const durationMs = performance.now() - startedMs;
       const tapResult = tap === null ? null : end.outcome === 'completed' ? await tap.end() : await tap.abort();
-      const record = buildRecord({ start, identity, response, tapResult, end, ttfbMs, durationMs, requestHead: Buffer.concat(requestChunks), warnedModels, logger: options.logger });
+      const requestBody = Buffer.concat(requestChunks);
+      const record = buildRecord({ start, identity, response, tapResult, end, ttfbMs, durationMs, requestHead: requestBody, warnedModels, logger: options.logger });
+      if (record.conversationId === null && !requestTruncated && start.path === '/v1/messages') {
+        record.conversationId = conversationIdFromBody(requestBody, record);
+      }
       const bodies = keepBodies ? storedBodies(start, response, record, requestChunks, requestTruncated, tapResult) : undefined;
       options.recorder.record(record, bodies);
     };
@@ -71,8 +79,7 @@ export function createUsageListenerFactory(options: UsageListenerOptions) {
         identity = found;
       },
       requestChunk(chunk) {
-        const limit = keepBodies ? MAX_STORED_BODY_BYTES : REQUEST_FACTS_BYTES;
-        if (requestBytes >= limit) {
+        if (requestBytes >= keepLimit) {
           requestTruncated = true;
           return;
         }

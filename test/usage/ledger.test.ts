@@ -234,3 +234,32 @@ describe.each(BACKENDS)('usage ledger on $name', (backend) => {
     for (const secret of [CLIENT_KEY, DEFAULT_API_KEY, access, 'sk-ant-ort01-ledger-refresh']) expect(dump).not.toContain(secret);
   });
 });
+
+describe('conversations of clients without a session id', () => {
+  it('groups the turns of one SDK conversation and keeps others apart', async () => {
+    const testDb = await BACKENDS[1]?.create();
+    const h = await startHarness({ databaseUrl: testDb?.url ?? 'memory://', env: { STORE_BODIES: 'off' } });
+    try {
+      const ask = (messages: object[]) =>
+        send(h.url, {
+          method: 'POST',
+          path: '/v1/messages',
+          headers: { 'x-api-key': DEFAULT_API_KEY, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'claude-opus-5-5', max_tokens: 5, system: 'Be brief.', messages }),
+        });
+      const first = { role: 'user', content: 'Plan a trip to Lisbon' };
+      await ask([first]);
+      await ask([first, { role: 'assistant', content: 'Sure.' }, { role: 'user', content: 'In May?' }]);
+      await ask([{ role: 'user', content: 'Something else entirely' }]);
+      await h.flushUsage();
+      const rows = await (await h.database()).query<{ conversation_id: string | null }>('SELECT conversation_id FROM requests ORDER BY started_at');
+      const [a, b, c] = rows.map((row) => row.conversation_id);
+      expect(a).toMatch(/^conv_[0-9a-f]{20}$/);
+      expect(b).toBe(a);
+      expect(c).not.toBe(a);
+    } finally {
+      await h.close();
+      await testDb?.drop();
+    }
+  });
+});

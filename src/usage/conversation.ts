@@ -1,0 +1,30 @@
+/**
+ * A conversation id for clients that send no Claude Code session id (the SDKs): every turn of a
+ * conversation re-sends the same system prompt and first message, so a hash of them (with the
+ * domain and account) ties the turns together. Two conversations that open identically merge; a
+ * client that wants exact grouping sends x-claude-code-session-id.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+/** Bodies above this are not parsed here (it would stall the event loop); their conversation stays unknown. */
+export const MAX_HASHED_BODY_BYTES = 1024 * 1024;
+
+const messagesRequest = z.looseObject({
+  system: z.unknown().optional(),
+  messages: z.array(z.unknown()).min(1),
+});
+
+export function conversationIdFromBody(body: Buffer, scope: { domain: string; account: string }): string | null {
+  if (body.length === 0 || body.length > MAX_HASHED_BODY_BYTES) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    return null;
+  }
+  const parsed = messagesRequest.safeParse(json);
+  if (!parsed.success) return null;
+  const opening = JSON.stringify([scope.domain, scope.account, parsed.data.system ?? null, parsed.data.messages[0]]);
+  return `conv_${createHash('sha256').update(opening).digest('hex').slice(0, 20)}`;
+}
