@@ -6,6 +6,7 @@ import { createLogger } from '../shared/logger.js';
 import { VERSION } from '../shared/version.js';
 import { describeDatabase } from '../storage/index.js';
 import { openLedger } from './ledger.js';
+import { parseDateFlag, runReprice } from './reprice-command.js';
 import { startDashboard, startProxy, type RunningService } from './services.js';
 
 const USAGE = `Usage: nexus <command>
@@ -14,6 +15,8 @@ Commands:
   start       run the proxy (PORT, default 3000) and the dashboard (DASHBOARD_PORT, default 3001)
   proxy       run the proxy only
   dashboard   run the dashboard only
+  reprice     recompute stored costs with the current price table
+              (--since YYYY-MM-DD: only requests from that day on)
 
 Options:
   -h, --help      show this help
@@ -25,7 +28,11 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } },
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+      since: { type: 'string' },
+    },
   });
   if (values.version === true) {
     console.log(VERSION);
@@ -37,6 +44,17 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined && values.help !== true ? 2 : 0;
   }
   if (rest.length > 0) return usageError(`unexpected argument "${rest.join(' ')}"`);
+  if (command === 'reprice') {
+    let since: Date | null = null;
+    try {
+      since = values.since === undefined ? null : parseDateFlag('--since', values.since);
+    } catch (error) {
+      return usageError((error as Error).message);
+    }
+    console.log(await runReprice(loadConfig(), since));
+    return 0;
+  }
+  if (values.since !== undefined) return usageError('--since goes with reprice');
   const starters: Record<string, ('proxy' | 'dashboard')[]> = {
     start: ['proxy', 'dashboard'],
     proxy: ['proxy'],

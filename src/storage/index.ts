@@ -3,7 +3,7 @@ export type { Database, Queryable, Row } from './database.js';
 export { DatabaseError } from './database.js';
 export { openDatabase, describeDatabase, type OpenDatabaseOptions } from './open-database.js';
 export { migrate, loadMigrations } from './migrate.js';
-export { writeUsageBatch, pruneBodies } from './write-usage.js';
+export { writeUsageBatch, pruneBodies, rebuildRollups } from './write-usage.js';
 export type { UsageRecord, StoredBodies, RateLimitSnapshot, RequestOutcome } from './usage-records.js';
 export {
   usageByPeriod,

@@ -167,3 +167,32 @@ export async function pruneBodies(db: Database, before: Date): Promise<number> {
   );
   return rows[0]?.n ?? 0;
 }
+
+const ROLLUP_SUMS_FROM_REQUESTS = ROLLUP_SUMS;
+
+/**
+ * Recomputes the roll-ups from the requests table for everything from `since` (rounded down to
+ * its UTC day) on, after costs were changed in place (`nexus reprice`). Writers wait meanwhile.
+ */
+export async function rebuildRollups(db: Database, since: Date | null): Promise<void> {
+  const from = since === null ? null : new Date(Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate()));
+  const params = from === null ? [] : [from.toISOString()];
+  const range = (column: string): string => (from === null ? '' : `WHERE ${column} >= $1::timestamptz`);
+  await db.transaction(async (tx) => {
+    await tx.query('LOCK TABLE usage_hourly, usage_daily IN EXCLUSIVE MODE');
+    await tx.query(`DELETE FROM usage_hourly ${range('hour')}`, params);
+    await tx.query(`DELETE FROM usage_daily ${from === null ? '' : 'WHERE day >= ($1::timestamptz AT TIME ZONE \'UTC\')::date'}`, params);
+    await tx.query(
+      `INSERT INTO usage_hourly (hour, domain, account, model, ${ROLLUP_COLUMNS})
+       SELECT date_trunc('hour', started_at, 'UTC'), domain, account, coalesce(model, ''), ${ROLLUP_SUMS_FROM_REQUESTS}
+       FROM requests ${range('started_at')} GROUP BY 1, 2, 3, 4`,
+      params,
+    );
+    await tx.query(
+      `INSERT INTO usage_daily (day, domain, account, model, ${ROLLUP_COLUMNS})
+       SELECT (started_at AT TIME ZONE 'UTC')::date, domain, account, coalesce(model, ''), ${ROLLUP_SUMS_FROM_REQUESTS}
+       FROM requests ${range('started_at')} GROUP BY 1, 2, 3, 4`,
+      params,
+    );
+  });
+}

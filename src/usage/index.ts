@@ -3,3 +3,4 @@ export { createRecorder, type Recorder, type RecorderOptions, type RecorderStatu
 export { createUsageListenerFactory, type UsageListener, type UsageListenerOptions } from './usage-listener.js';
 export { createUsageTap, type TapResult, type UsageTap, type UsageTapOptions } from './usage-tap.js';
 export { fingerprint } from './identity.js';
+export { repriceUsage, type RepriceResult } from './reprice.js';
