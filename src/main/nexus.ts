@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (rest.length > 0) return usageError(`unexpected argument "${rest.join(' ')}"`);
   if (command === 'reprice') {
-    let since: Date | null = null;
+    let since: Date | null;
     try {
       since = values.since === undefined ? null : parseDateFlag('--since', values.since);
     } catch (error) {
