@@ -1,12 +1,22 @@
 /**
- * The dashboard's web app. Until the usage pages land this serves a placeholder page and /health,
- * so that `nexus start` already brings up both ports.
+ * The dashboard's web app: a placeholder page until the usage pages land, /health, and the ledger's
+ * JSON API under /api (key-protected: `x-api-key` or `Authorization: Bearer`).
  */
 import { Hono } from 'hono';
 import { html } from 'hono/html';
+import type { Database } from '../storage/index.js';
+import type { Logger } from '../shared/logger.js';
 import { VERSION } from '../shared/version.js';
+import { keyMatches } from './api-key.js';
+import { createUsageApi } from './usage-api.js';
 
-export function createDashboardApp(): Hono {
+export interface DashboardDeps {
+  apiKey: string;
+  database: () => Promise<Database>;
+  logger?: Logger;
+}
+
+export function createDashboardApp(deps: DashboardDeps): Hono {
   const app = new Hono();
   app.use(async (c, next) => {
     await next();
@@ -15,6 +25,18 @@ export function createDashboardApp(): Hono {
     c.header('content-security-policy', "default-src 'self'; style-src 'self' 'unsafe-inline'");
   });
   app.get('/health', (c) => c.json({ status: 'ok', version: VERSION }));
+  app.use('/api/*', async (c, next) => {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    if (!keyMatches(c.req.header('x-api-key') ?? bearer, deps.apiKey)) {
+      return c.json({ type: 'error', error: { type: 'authentication_error', message: 'Missing or invalid dashboard key (send x-api-key or Authorization: Bearer).' } }, 401);
+    }
+    return next();
+  });
+  app.route('/api', createUsageApi(deps.database));
+  app.onError((error, c) => {
+    deps.logger?.error({ err: error }, 'dashboard request failed');
+    return c.json({ type: 'error', error: { type: 'api_error', message: 'The dashboard could not answer (is the database reachable?).' } }, 500);
+  });
   app.get('/', (c) =>
     c.html(html`<!doctype html>
       <html lang="en">
@@ -36,6 +58,10 @@ export function createDashboardApp(): Hono {
         </body>
       </html>`),
   );
-  app.notFound((c) => c.html(html`<!doctype html><title>Not found</title><h1>Not found</h1>`, 404));
+  app.notFound((c) =>
+    c.req.path.startsWith('/api/')
+      ? c.json({ type: 'error', error: { type: 'not_found_error', message: `Not found: ${c.req.path}` } }, 404)
+      : c.html(html`<!doctype html><title>Not found</title><h1>Not found</h1>`, 404),
+  );
   return app;
 }

@@ -1,2 +1,3 @@
-/** The dashboard web app on its own port. */
-export { createDashboardApp } from './app.js';
+/** The dashboard web app on its own port, with the ledger's JSON API. */
+export { createDashboardApp, type DashboardDeps } from './app.js';
+export { loadDashboardKey, type DashboardKey } from './api-key.js';

@@ -73,7 +73,7 @@ async function runServices(wanted: ('proxy' | 'dashboard')[]): Promise<void> {
   logger.info({ database: describeDatabase(config) }, 'usage ledger');
   const services: RunningService[] = [];
   if (wanted.includes('proxy')) services.push(await startProxy(config, logger, ledger));
-  if (wanted.includes('dashboard')) services.push(await startDashboard(config));
+  if (wanted.includes('dashboard')) services.push(await startDashboard(config, logger, ledger));
   for (const service of services) logger.info({ url: service.url }, `${service.name} listening`);
 
   // Graceful: stop accepting, let streams finish, then flush pending usage records.

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Config } from '../config.js';
 import { createCredentialStore } from '../credentials/index.js';
-import { createDashboardApp } from '../dashboard/index.js';
+import { createDashboardApp, loadDashboardKey } from '../dashboard/index.js';
 import { createProxyServer } from '../proxy/index.js';
 import type { Logger } from '../shared/logger.js';
 import { createUsageListenerFactory } from '../usage/index.js';
@@ -31,8 +31,13 @@ export async function startProxy(config: Config, logger: Logger, ledger: Ledger)
   return listen('proxy', server, config.host, config.port);
 }
 
-export async function startDashboard(config: Config): Promise<RunningService> {
-  const app = createDashboardApp();
+export async function startDashboard(config: Config, logger: Logger, ledger: Ledger): Promise<RunningService> {
+  const { key, generated } = loadDashboardKey(config.dashboardApiKey, config.dataDir);
+  const app = createDashboardApp({ apiKey: key, database: () => ledger.database(), logger });
+  if (generated) {
+    // Shown once: it is also in DATA_DIR/dashboard-api-key (mode 0600).
+    process.stdout.write(`\nDashboard key (generated, kept in ${config.dataDir}/dashboard-api-key): ${key}\n\n`);
+  }
   const server = serve({ fetch: app.fetch, port: config.dashboardPort, hostname: config.host }) as Server;
   return listen('dashboard', server, config.host, config.dashboardPort, true);
 }

@@ -1,0 +1,85 @@
+/**
+ * The ledger's JSON API (key-protected), read by the CLI over HTTP and by the dashboard's pages.
+ * Money is an exact decimal string; bad parameters get a 400 that says which and why.
+ */
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import {
+  assertTimeZone,
+  conversations,
+  latestPlanUtilization,
+  usageBreakdown,
+  usageByPeriod,
+  usageEntries,
+  usageTotals,
+  type Database,
+} from '../storage/index.js';
+
+const date = z
+  .string()
+  .regex(/^\d{4}-?\d{2}-?\d{2}(T[\d:.]+Z?)?$/, 'must be a date (YYYY-MM-DD, YYYYMMDD or an ISO timestamp)')
+  .transform((value) => new Date(/^\d{8}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6)}` : value))
+  .refine((value) => !Number.isNaN(value.getTime()), 'is not a valid date');
+
+const filters = z.object({
+  since: date.optional(),
+  until: date.optional(),
+  domain: z.string().min(1).optional(),
+  account: z.string().min(1).optional(),
+  model: z.string().min(1).optional(),
+});
+
+const periodQuery = filters.extend({
+  period: z.enum(['hour', 'day', 'week', 'month']).default('day'),
+  tz: z.string().default('UTC').refine(isTimeZone, 'is not a known IANA time zone'),
+  by: z.enum(['model', 'domain', 'account']).optional(),
+  startOfWeek: z.coerce.number().int().min(0).max(6).default(1),
+});
+
+const breakdownQuery = filters.extend({ by: z.enum(['model', 'domain', 'account']).optional() });
+const conversationQuery = filters.extend({ limit: z.coerce.number().int().min(1).max(10_000).default(100) });
+
+export function createUsageApi(database: () => Promise<Database>): Hono {
+  const api = new Hono();
+  api.get('/usage', async (c) => {
+    const query = parse(c, periodQuery);
+    if (query instanceof Response) return query;
+    const { tz, ...rest } = query;
+    return c.json({ periods: await usageByPeriod(await database(), { ...rest, timeZone: tz }) });
+  });
+  api.get('/usage/totals', async (c) => {
+    const query = parse(c, breakdownQuery);
+    if (query instanceof Response) return query;
+    const db = await database();
+    const { by, ...range } = query;
+    return c.json({ totals: await usageTotals(db, range), ...(by === undefined ? {} : { breakdown: await usageBreakdown(db, { ...range, by }) }) });
+  });
+  api.get('/usage/entries', async (c) => {
+    const query = parse(c, filters);
+    if (query instanceof Response) return query;
+    return c.json({ entries: await usageEntries(await database(), query) });
+  });
+  api.get('/conversations', async (c) => {
+    const query = parse(c, conversationQuery);
+    if (query instanceof Response) return query;
+    return c.json({ conversations: await conversations(await database(), query) });
+  });
+  api.get('/plan-utilization', async (c) => c.json({ accounts: await latestPlanUtilization(await database()) }));
+  return api;
+}
+
+function parse<T extends z.ZodType>(c: Context, schema: T): z.infer<T> | Response {
+  const result = schema.safeParse(c.req.query());
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'query'} ${issue.message}`);
+  return c.json({ type: 'error', error: { type: 'invalid_request_error', message: `Bad query: ${problems.join('; ')}` } }, 400);
+}
+
+function isTimeZone(value: string): boolean {
+  try {
+    assertTimeZone(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
