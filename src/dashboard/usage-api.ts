@@ -7,6 +7,7 @@ import { z } from 'zod';
 import {
   assertTimeZone,
   conversations,
+  fiveHourResets,
   latestPlanUtilization,
   usageBreakdown,
   usageByPeriod,
@@ -14,6 +15,7 @@ import {
   usageTotals,
   type Database,
 } from '../storage/index.js';
+import { toBlocks } from '../usage/index.js';
 
 const date = z
   .string()
@@ -58,6 +60,13 @@ export function createUsageApi(database: () => Promise<Database>): Hono {
     const query = parse(c, filters);
     if (query instanceof Response) return query;
     return c.json({ entries: await usageEntries(await database(), query) });
+  });
+  api.get('/usage/blocks', async (c) => {
+    const query = parse(c, filters);
+    if (query instanceof Response) return query;
+    const db = await database();
+    const [entries, serverResets] = await Promise.all([usageEntries(db, query), fiveHourResets(db, query)]);
+    return c.json({ blocks: toBlocks(entries, { now: new Date(), serverResets }) });
   });
   api.get('/conversations', async (c) => {
     const query = parse(c, conversationQuery);

@@ -129,3 +129,19 @@ export async function usageEntries(db: Queryable, filters: UsageFilters): Promis
     costUsd: (row.cost_usd as string | null) ?? null,
   }));
 }
+
+/** Distinct 5-hour reset times the server announced (per account, or all), for aligning blocks. */
+export async function fiveHourResets(db: Queryable, filters: { account?: string | undefined; since?: Date | undefined }): Promise<Date[]> {
+  const params: unknown[] = [];
+  const conditions = ['five_hour_reset IS NOT NULL'];
+  if (filters.account !== undefined) {
+    params.push(filters.account);
+    conditions.push(`account = $${params.length}`);
+  }
+  if (filters.since !== undefined) {
+    params.push(filters.since.toISOString());
+    conditions.push(`five_hour_reset > $${params.length}::timestamptz`);
+  }
+  const rows = await db.query(`SELECT DISTINCT five_hour_reset FROM rate_limit_snapshots WHERE ${conditions.join(' AND ')} ORDER BY 1`, params);
+  return rows.map((row) => row.five_hour_reset as Date);
+}

@@ -21,6 +21,7 @@ export {
   conversations,
   latestPlanUtilization,
   usageEntries,
+  fiveHourResets,
   type ConversationSummary,
   type PlanUtilization,
   type UsageEntry,

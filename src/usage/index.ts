@@ -4,3 +4,4 @@ export { createUsageListenerFactory, type UsageListener, type UsageListenerOptio
 export { createUsageTap, type TapResult, type UsageTap, type UsageTapOptions } from './usage-tap.js';
 export { fingerprint } from './identity.js';
 export { repriceUsage, type RepriceResult } from './reprice.js';
+export { toBlocks, burnRate, BLOCK_MS, type BlockEntry, type UsageBlock, type BurnRate } from './blocks.js';

@@ -63,6 +63,11 @@ describe('usage API', () => {
     expect(found.conversations).toMatchObject([{ conversationId: 's', requests: 2 }]);
     const entries = (await send(url, { path: '/api/usage/entries?since=20261124', headers: auth })).json<{ entries: unknown[] }>();
     expect(entries.entries).toHaveLength(1);
+    const blocks = (await send(url, { path: '/api/usage/blocks?account=team', headers: auth })).json<{ blocks: { start: string; costUsd: string; requests: number }[] }>();
+    expect(blocks.blocks.map((b) => [b.start, b.requests, b.costUsd])).toEqual([
+      ['2026-11-23T10:00:00.000Z', 1, '0.100000000001'],
+      ['2026-11-24T10:00:00.000Z', 1, '0.200000000002'],
+    ]);
   });
 
   it.each([
