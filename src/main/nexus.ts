@@ -71,6 +71,9 @@ async function runServices(wanted: ('proxy' | 'dashboard')[]): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   const ledger = openLedger(config, logger);
   logger.info({ database: describeDatabase(config) }, 'usage ledger');
+  // Opening PGlite (WebAssembly) holds the event loop for a while: do it before taking requests.
+  // A PostgreSQL server may be down at start; the proxy serves anyway and records catch up later.
+  if (config.databaseUrl === undefined) await ledger.database();
   const services: RunningService[] = [];
   if (wanted.includes('proxy')) services.push(await startProxy(config, logger, ledger));
   if (wanted.includes('dashboard')) services.push(await startDashboard(config, logger, ledger));

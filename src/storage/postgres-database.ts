@@ -10,6 +10,8 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
     max: options.max ?? 10,
     // Fail fast when the database is down: the recorder spools and retries instead of waiting.
     connect_timeout: 5,
+    // Reconnect promptly once the database is back: the recorder does its own backing off.
+    backoff: () => 0.5,
     idle_timeout: 30,
     onnotice: () => undefined,
     types: {

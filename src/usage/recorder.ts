@@ -5,6 +5,8 @@
  * start. `close()` flushes what it can.
  */
 import { EventEmitter } from 'node:events';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Database, StoredBodies, UsageRecord } from '../storage/index.js';
 import { writeUsageBatch } from '../storage/index.js';
 import type { Logger } from '../shared/logger.js';
@@ -86,6 +88,39 @@ export function createRecorder(options: RecorderOptions): Recorder {
     return connecting;
   };
 
+  /** One record the database refuses (bad data, not a lost connection) must not hold back the others. */
+  const writeTolerantly = async (database: Database, records: UsageRecord[], bodies: StoredBodies[]): Promise<void> => {
+    try {
+      await writeUsageBatch(database, records, bodies);
+      return;
+    } catch (error) {
+      if (!isDataError(error) || records.length === 1) {
+        if (isDataError(error) && records[0] !== undefined) setAside(records[0], error);
+        else throw error;
+        return;
+      }
+    }
+    for (const record of records) {
+      try {
+        await writeUsageBatch(database, [record], bodies.filter((body) => body.requestId === record.id));
+      } catch (error) {
+        if (!isDataError(error)) throw error;
+        setAside(record, error);
+      }
+    }
+  };
+
+  const setAside = (record: UsageRecord, error: unknown): void => {
+    const path = join(options.spoolDir, 'rejected', 'records.jsonl');
+    logger.error({ err: error, requestId: record.id, file: path }, 'the database refused a usage record; it was set aside');
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      appendFileSync(path, `${JSON.stringify({ error: (error as Error).message, record })}\n`, { mode: 0o600 });
+    } catch (appendError) {
+      logger.error({ err: appendError, requestId: record.id }, 'could not set the refused record aside');
+    }
+  };
+
   const writeQueued = async (database: Database): Promise<void> => {
     while (queue.length > 0) {
       const batch = queue.splice(0, maxBatch);
@@ -93,7 +128,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
         (body): body is StoredBodies => body !== null,
       );
       try {
-        await writeUsageBatch(database, batch.map((entry) => entry.record), bodies);
+        await writeTolerantly(database, batch.map((entry) => entry.record), bodies);
       } catch (error) {
         for (const entry of batch) spool.markDirty(entry.segment);
         for (const entry of queue) spool.markDirty(entry.segment);
@@ -109,7 +144,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
     for (const segment of spool.segmentsToReplay()) {
       const records = readSegment(segment.path);
       for (let start = 0; start < records.length; start += maxBatch) {
-        await writeUsageBatch(database, records.slice(start, start + maxBatch));
+        await writeTolerantly(database, records.slice(start, start + maxBatch), []);
       }
       spool.replayed(segment);
       logger.info({ records: records.length }, 'replayed spooled usage records');
@@ -192,4 +227,10 @@ export function createRecorder(options: RecorderOptions): Recorder {
       await db?.close();
     },
   };
+}
+
+/** SQLSTATE classes 22 (data exception) and 23 (integrity violation): retrying the same row cannot help. */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
 }

@@ -66,7 +66,7 @@ export function createUsageListenerFactory(options: UsageListenerOptions) {
       const durationMs = performance.now() - startedMs;
       const tapResult = tap === null ? null : end.outcome === 'completed' ? await tap.end() : await tap.abort();
       const requestBody = Buffer.concat(requestChunks);
-      const record = buildRecord({ start, identity, response, tapResult, end, ttfbMs, durationMs, requestHead: requestBody, warnedModels, logger: options.logger });
+      const record = withoutNulCharacters(buildRecord({ start, identity, response, tapResult, end, ttfbMs, durationMs, requestHead: requestBody, warnedModels, logger: options.logger }));
       if (record.conversationId === null && !requestTruncated && start.path === '/v1/messages') {
         record.conversationId = conversationIdFromBody(requestBody, record);
       }
@@ -198,6 +198,17 @@ async function storedBodies(
     requestTruncated,
     responseTruncated: tapResult?.bodyTruncated ?? false,
   };
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000, and a client controls what ends up in some fields (the model
+ * of a refused request): strip it so one odd request cannot make its record unwritable.
+ */
+function withoutNulCharacters(record: UsageRecord): UsageRecord {
+  const clean = (value: string): string => value.replaceAll('\u0000', '');
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) out[key] = typeof value === 'string' ? clean(value) : value;
+  return out as unknown as UsageRecord;
 }
 
 /** Headers as stored: credentials and cookies never leave the process. */

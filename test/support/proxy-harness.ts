@@ -69,7 +69,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const dataDir = await mkdtemp(join(tmpdir(), 'nexus-data-'));
   let db: Promise<Database> | null = null;
   const database = (): Promise<Database> => {
-    db ??= openDatabase({ databaseUrl: options.databaseUrl, dataDir });
+    db ??= openDatabase({ databaseUrl: options.databaseUrl, dataDir }).catch((error: unknown) => {
+      db = null;
+      throw error;
+    });
     return db;
   };
   const recorder =

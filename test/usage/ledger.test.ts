@@ -263,3 +263,19 @@ describe('conversations of clients without a session id', () => {
     }
   });
 });
+
+describe('records the database refuses', () => {
+  it('strips NUL from client-controlled text, so one odd request cannot block the ledger (regression)', async () => {
+    const h = await startHarness({ databaseUrl: 'memory://' });
+    try {
+      await send(h.url, { method: 'POST', path: '/v1/messages', headers: { 'x-api-key': 'bad' }, body: Buffer.from('{"model":"claude\u0000x","messages":[]}', 'latin1') });
+      for (let i = 0; i < 3; i++) await send(h.url, { method: 'POST', path: '/v1/messages', headers: { 'x-api-key': DEFAULT_API_KEY }, body: '{"model":"claude-opus-5-5"}' });
+      await h.flushUsage();
+      const rows = await (await h.database()).query<{ model: string }>('SELECT model FROM requests ORDER BY started_at');
+      expect(rows.map((row) => row.model)).toEqual(['claudex', 'claude-opus-5-5', 'claude-opus-5-5', 'claude-opus-5-5']);
+      expect(h.recorder?.status()).toMatchObject({ database: 'up', backlog: 0 });
+    } finally {
+      await h.close();
+    }
+  });
+});

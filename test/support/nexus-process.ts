@@ -1,0 +1,49 @@
+/** Spawns the built `nexus` bin (dist/main/nexus.js) as a real process and reads its proxy URL off the JSON log. */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { send } from './http.js';
+import { waitUntil } from './wait-until.js';
+
+const BIN = fileURLToPath(new URL('../../dist/main/nexus.js', import.meta.url));
+
+export interface NexusHealth {
+  status: string;
+  database?: 'up' | 'down' | 'connecting';
+  spoolBacklog?: number;
+}
+
+export interface NexusProcess {
+  child: ChildProcessWithoutNullStreams;
+  /** The proxy's `http://127.0.0.1:<port>`. */
+  url: string;
+  stdout(): string;
+  stderr(): string;
+  /** Settles with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  health(): Promise<NexusHealth>;
+}
+
+/** Starts `nexus proxy` with exactly `env` (plus PATH) and waits, with a deadline, for "proxy listening". */
+export async function spawnNexusProxy(env: Record<string, string>, cwd: string, spawned: ChildProcessWithoutNullStreams[]): Promise<NexusProcess> {
+  const child = spawn(process.execPath, [BIN, 'proxy'], { cwd, env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env } });
+  spawned.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const died = exited.then((exitCode) => {
+    throw new Error(`nexus exited with ${String(exitCode)} before listening: ${stderr}${stdout}`);
+  });
+  died.catch(() => undefined);
+  const listening = waitUntil(() => /"url":"(http:\/\/[^"]+)","msg":"proxy listening"/.exec(stdout)?.[1], 'nexus proxy to listen', { timeoutMs: 20_000 });
+  const url = await Promise.race([listening, died]);
+  return {
+    child,
+    url,
+    exited,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    health: async () => (await send(url, { path: '/health', timeoutMs: 2000 })).json<NexusHealth>(),
+  };
+}
