@@ -1,18 +1,29 @@
 /**
  * Claude Nexus's proxy for the bench, built from dist/ exactly as src/main/services.ts wires it, in
  * its own child process so its CPU and memory are measured alone.
- * Argv: upstream URL, credentials folder. Logs at `info` (the default: one line per request), written
- * synchronously to /dev/null so the cost of logging is measured without flooding the bench's output.
+ * Argv: upstream URL, credentials folder, and optionally `--record`.
+ * Logs at `info` (the default: one line per request), written synchronously to /dev/null so the cost
+ * of logging is measured without flooding the bench's output.
+ *
+ * Without `--record` the proxy records no usage (no `listen`). With `--record` it records usage as
+ * production does (src/main/nexus.ts + services.ts): openLedger (openDatabase + createRecorder with
+ * its spool under DATA_DIR) and createUsageListenerFactory passed as `listen`. DATABASE_URL, DATA_DIR
+ * and STORE_BODIES come from this process's environment (DATABASE_URL unset: PGlite under DATA_DIR).
+ * The parent can then ask `{type:'ledger', id, count}` over IPC: records the recorder reported
+ * written, its backlog and state, and (with `count`) the number of rows in `requests`.
  */
 import process from 'node:process';
 import { pino } from 'pino';
 import { loadConfig } from '../dist/config.js';
 import { createCredentialStore } from '../dist/credentials/index.js';
+import { openLedger } from '../dist/main/ledger.js';
 import { createProxyServer } from '../dist/proxy/index.js';
 import { createLogger } from '../dist/shared/logger.js';
+import { createUsageListenerFactory } from '../dist/usage/index.js';
 import { serveChild } from './lib/child-side.mjs';
 
-const [upstreamUrl = '', credentialsDir = ''] = process.argv.slice(2);
+const [upstreamUrl = '', credentialsDir = '', ...flags] = process.argv.slice(2);
+const record = flags.includes('--record');
 const config = loadConfig(
   {
     PORT: '0',
@@ -22,6 +33,7 @@ const config = loadConfig(
     CREDENTIALS_DIR: credentialsDir,
     LOG_LEVEL: process.env.BENCH_NEXUS_LOG_LEVEL ?? 'info',
     PASSTHROUGH: 'on',
+    ...(record ? { DATABASE_URL: process.env.DATABASE_URL, DATA_DIR: process.env.DATA_DIR, STORE_BODIES: process.env.STORE_BODIES } : {}),
   },
   { envFile: null },
 );
@@ -31,4 +43,42 @@ const credentials = createCredentialStore({
   tokenEndpoint: { url: config.oauthTokenUrl, clientId: config.oauthClientId },
   logger,
 });
-serveChild(createProxyServer({ config, credentials, logger }));
+
+if (!record) {
+  serveChild(createProxyServer({ config, credentials, logger }));
+} else {
+  const ledger = openLedger(config, logger);
+  let written = 0;
+  ledger.recorder.events.on('written', (records) => {
+    written += records.length;
+  });
+  answerLedgerQuestions(ledger, () => written);
+  // Connected and migrated before the first request, as the running service is after its first seconds.
+  await ledger.database();
+  const listen = createUsageListenerFactory({ recorder: ledger.recorder, logger, storeBodies: config.storeBodies });
+  const health = () => {
+    const { database, backlog } = ledger.recorder.status();
+    return { database, spoolBacklog: backlog };
+  };
+  serveChild(createProxyServer({ config, credentials, logger, listen, health }));
+}
+
+/** Answers `{type:'ledger', id, count}` with `{type:'ledger', id, written, backlog, database, lastError, rows, storeBodies}`. */
+function answerLedgerQuestions(ledger, writtenSoFar) {
+  process.on('message', (message) => {
+    if (message?.type !== 'ledger') return;
+    const answer = async () => {
+      const { database, backlog, lastError } = ledger.recorder.status();
+      let rows = null;
+      if (message.count === true) {
+        const [row] = await (await ledger.database()).query('SELECT count(*)::int AS n FROM requests');
+        rows = row?.n ?? 0;
+      }
+      return { written: writtenSoFar(), backlog, database, lastError, rows, storeBodies: config.storeBodies };
+    };
+    answer().then(
+      (facts) => process.send?.({ type: 'ledger', id: message.id, ...facts }),
+      (error) => process.send?.({ type: 'ledger', id: message.id, error: error instanceof Error ? error.message : String(error) }),
+    );
+  });
+}

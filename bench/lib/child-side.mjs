@@ -1,6 +1,7 @@
 /**
  * What every bench child process shares: listen on 127.0.0.1 port 0, tell the parent the port over
- * IPC, answer memory questions (RSS now, peak RSS sampled every 50 ms), and exit with the parent.
+ * IPC, answer memory questions (RSS now, peak RSS sampled every 50 ms) and CPU-time questions, and
+ * exit with the parent.
  */
 import process from 'node:process';
 import { setInterval } from 'node:timers';
@@ -37,6 +38,15 @@ function answerMemoryRequests(sampler) {
   });
 }
 
+/** Answers `{type:'cpu', id}` with `{type:'cpu', id, userUs, systemUs}`: this process's CPU time so far. */
+function answerCpuRequests() {
+  process.on('message', (message) => {
+    if (message?.type !== 'cpu') return;
+    const { user, system } = process.cpuUsage();
+    process.send?.({ type: 'cpu', id: message.id, userUs: user, systemUs: system });
+  });
+}
+
 /** Starts `server` on an ephemeral port and reports `{type:'ready', port}` to the parent. */
 export function serveChild(server) {
   if (process.send === undefined) {
@@ -48,6 +58,7 @@ export function serveChild(server) {
   // A clean exit on SIGTERM lets `--cpu-prof` (see BENCH_EXEC_ARGV) write its profile.
   process.on('SIGTERM', () => process.exit(0));
   answerMemoryRequests(createRssSampler());
+  answerCpuRequests();
   server.listen(0, '127.0.0.1', () => {
     process.send?.({ type: 'ready', port: server.address().port });
   });

@@ -140,12 +140,11 @@ async function insertRateLimitSnapshots(tx: Queryable, records: readonly UsageRe
 }
 
 async function insertBodies(tx: Queryable, bodies: readonly StoredBodies[]): Promise<void> {
-  for (const body of bodies) {
-    await tx.query(
-      `INSERT INTO request_bodies (request_id, stored_at, request_headers, response_headers, request_body, response_body,
-         request_truncated, response_truncated)
-       VALUES ($1, $2::timestamptz, $3::jsonb, $4::jsonb, $5, $6, $7, $8) ON CONFLICT (request_id) DO NOTHING`,
-      [
+  for (let start = 0; start < bodies.length; start += MAX_ROWS_PER_STATEMENT) {
+    const params: unknown[] = [];
+    const types = ['text', 'timestamptz', 'jsonb', 'jsonb', 'bytea', 'bytea', 'boolean', 'boolean'];
+    const rows = bodies.slice(start, start + MAX_ROWS_PER_STATEMENT).map((body) => {
+      const values = [
         body.requestId,
         body.storedAt,
         body.requestHeaders,
@@ -154,7 +153,14 @@ async function insertBodies(tx: Queryable, bodies: readonly StoredBodies[]): Pro
         body.responseBody,
         body.requestTruncated,
         body.responseTruncated,
-      ],
+      ];
+      return `(${values.map((value, i) => (params.push(value), `$${params.length}::${types[i] ?? 'text'}`)).join(', ')})`;
+    });
+    await tx.query(
+      `INSERT INTO request_bodies (request_id, stored_at, request_headers, response_headers, request_body, response_body,
+         request_truncated, response_truncated)
+       VALUES ${rows.join(', ')} ON CONFLICT (request_id) DO NOTHING`,
+      params,
     );
   }
 }
