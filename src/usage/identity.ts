@@ -1,9 +1,18 @@
 /** Who a request is counted under, without ever keeping a credential: accounts and client-key ids. */
 import { createHash } from 'node:crypto';
 
+/** Recent fingerprints: the same few keys come back on every request. Bounded; cleared when full. */
+const recentFingerprints = new Map<string, string>();
+
 /** A short, stable, non-reversible id of a secret (sha256, prefixed, 16 hex digits). */
 export function fingerprint(prefix: string, secret: string): string {
-  return `${prefix}_${createHash('sha256').update(`claude-nexus:${secret}`).digest('hex').slice(0, 16)}`;
+  const cacheKey = `${prefix}\u0000${secret}`;
+  const known = recentFingerprints.get(cacheKey);
+  if (known !== undefined) return known;
+  const id = `${prefix}_${createHash('sha256').update(`claude-nexus:${secret}`).digest('hex').slice(0, 16)}`;
+  if (recentFingerprints.size >= 1000) recentFingerprints.clear();
+  recentFingerprints.set(cacheKey, id);
+  return id;
 }
 
 export interface AccountFacts {

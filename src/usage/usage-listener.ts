@@ -5,7 +5,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { promisify } from 'node:util';
-import { constants, gzip } from 'node:zlib';
+import { constants, gzip, gzipSync } from 'node:zlib';
 import { costOf, picoToUsdString } from '../pricing/index.js';
 import type { Logger } from '../shared/logger.js';
 import type { StoredBodies, UsageRecord } from '../storage/index.js';
@@ -17,8 +17,14 @@ import { REQUEST_FACTS_BYTES, requestFacts } from './request-facts.js';
 import { createUsageTap, type TapResult, type UsageTap } from './usage-tap.js';
 
 const gzipAsync = promisify(gzip);
+/** Up to this size a body is compressed in place: ~20 µs per 10 KB, where a thread-pool round trip costs ~300 µs. */
+const SYNC_COMPRESS_BYTES = 256 * 1024;
+
 /** Fastest level: bodies are stored for reading later, and CPU on the proxy's machine is what costs. */
-const compress = (data: Buffer): Promise<Buffer> => gzipAsync(data, { level: constants.Z_BEST_SPEED });
+function compress(data: Buffer): Promise<Buffer> {
+  const options = { level: constants.Z_BEST_SPEED };
+  return data.length <= SYNC_COMPRESS_BYTES ? Promise.resolve(gzipSync(data, options)) : gzipAsync(data, options);
+}
 
 /** Bodies larger than this are stored cut short (and flagged): the views need the start, not 30 MB. */
 const MAX_STORED_BODY_BYTES = 8 * 1024 * 1024;
@@ -207,10 +213,12 @@ async function storedBodies(
  * of a refused request): strip it so one odd request cannot make its record unwritable.
  */
 function withoutNulCharacters(record: UsageRecord): UsageRecord {
-  const clean = (value: string): string => value.replaceAll('\u0000', '');
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(record)) out[key] = typeof value === 'string' ? clean(value) : value;
-  return out as unknown as UsageRecord;
+  const fields = record as unknown as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    if (typeof value === 'string' && value.includes('\u0000')) fields[key] = value.replaceAll('\u0000', '');
+  }
+  return record;
 }
 
 /** Headers as stored: credentials and cookies never leave the process. */
