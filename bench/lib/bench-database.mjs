@@ -6,13 +6,20 @@
 import { randomBytes } from 'node:crypto';
 import process from 'node:process';
 import { URL } from 'node:url';
-import postgres from 'postgres';
+import pg from 'pg';
 import { onAsyncCleanup } from './children.mjs';
 
 const DEFAULT_ADMIN_URL = 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
 
-function adminSql(adminUrl) {
-  return postgres(adminUrl, { max: 1, connect_timeout: 5, idle_timeout: 5, onnotice: () => undefined });
+/** Runs one statement on a short-lived admin connection. */
+async function adminQuery(adminUrl, sql) {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Where the server is, for messages (never the password). */
@@ -27,24 +34,16 @@ function describe(url) {
 export async function createBenchDatabase() {
   const adminUrl = new URL(process.env.BENCH_PG_URL ?? DEFAULT_ADMIN_URL);
   const name = `nexus_bench_${randomBytes(5).toString('hex')}`;
-  const admin = adminSql(adminUrl.href);
   try {
-    await admin.unsafe(`CREATE DATABASE ${name}`);
+    await adminQuery(adminUrl.href, `CREATE DATABASE ${name}`);
   } catch (error) {
     return { error: `cannot create a database on ${describe(adminUrl)}: ${error instanceof Error ? error.message : String(error)}` };
-  } finally {
-    await admin.end({ timeout: 5 });
   }
   let dropped = false;
   const drop = async () => {
     if (dropped) return;
     dropped = true;
-    const sql = adminSql(adminUrl.href);
-    try {
-      await sql.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    } finally {
-      await sql.end({ timeout: 5 });
-    }
+    await adminQuery(adminUrl.href, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   };
   onAsyncCleanup(drop);
   const url = new URL(adminUrl.href);

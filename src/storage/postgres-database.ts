@@ -1,41 +1,61 @@
-/** PostgreSQL through porsager's `postgres` driver: pooled, prepared statements, no native addon. */
-import postgres from 'postgres';
+/**
+ * PostgreSQL through node-postgres (`pg`): pooled, with connection failures reported as errors,
+ * never as crashes. (postgres.js 3.4.9 throws an uncatchable TypeError from a timer when a
+ * connection dies with a write buffered — porsager/postgres#1154, #1208 — which our database
+ * outage test reproduced; a gateway must outlive its database.)
+ */
+import pg from 'pg';
 import type { Database, Queryable, Row } from './database.js';
 
 const INT8 = 20;
-const NUMERIC = 1700;
+
+/** int8 as number (token sums stay far below 2^53); numeric stays an exact string, as pg returns it. */
+function typeParsers(): pg.TypeOverrides {
+  const overrides = new pg.TypeOverrides();
+  overrides.setTypeParser(INT8, (value: string) => Number(value));
+  return overrides;
+}
 
 export function openPostgres(url: string, options: { max?: number } = {}): Database {
-  const sql = postgres(url, {
+  const pool = new pg.Pool({
+    connectionString: url,
     max: options.max ?? 10,
     // Fail fast when the database is down: the recorder spools and retries instead of waiting.
-    connect_timeout: 5,
-    // Reconnect promptly once the database is back: the recorder does its own backing off.
-    backoff: () => 0.5,
-    idle_timeout: 30,
-    onnotice: () => undefined,
-    types: {
-      int8: { to: INT8, from: [INT8], serialize: (value: number) => String(value), parse: (value: string) => Number(value) },
-      numeric: { to: NUMERIC, from: [NUMERIC], serialize: (value: string) => value, parse: (value: string) => value },
-    },
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+    types: typeParsers(),
   });
-  const run = (client: postgres.Sql | postgres.TransactionSql): Queryable => ({
+  // An idle client losing its connection must not take the process down; the next query reconnects.
+  pool.on('error', () => undefined);
+  const run = (client: pg.Pool | pg.PoolClient): Queryable => ({
     async query<T extends Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-      const rows = await client.unsafe(text, params as postgres.ParameterOrJSON<never>[]);
-      return rows as unknown as T[];
+      const result = await client.query<T>(text, params as unknown[]);
+      return result.rows;
     },
   });
   return {
     kind: 'postgres',
-    ...run(sql),
+    ...run(pool),
     async exec(sqlText) {
-      await sql.unsafe(sqlText);
+      await pool.query(sqlText);
     },
     async transaction(work) {
-      return (await sql.begin((tx) => work(run(tx)))) as Awaited<ReturnType<typeof work>>;
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work(run(client));
+        await client.query('COMMIT');
+        client.release();
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        // A client whose connection failed is discarded, not returned to the pool.
+        client.release(error instanceof Error ? error : true);
+        throw error;
+      }
     },
     async close() {
-      await sql.end({ timeout: 5 });
+      await pool.end();
     },
   };
 }

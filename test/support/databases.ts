@@ -3,7 +3,7 @@
  * TEST_DATABASE_URL, default the local one .ci/run starts) and a fresh in-memory PGlite.
  */
 import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
+import pg from 'pg';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
 
@@ -15,26 +15,26 @@ export interface TestDatabase {
 
 /** A new, empty PostgreSQL database; `drop()` removes it. */
 export async function createPostgresDatabase(): Promise<TestDatabase> {
-  const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => undefined });
   const name = `nexus_test_${randomBytes(6).toString('hex')}`;
-  try {
-    await admin.unsafe(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
+  await adminQuery(`CREATE DATABASE ${name}`);
   const url = new URL(TEST_DATABASE_URL);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     async drop() {
-      const cleanup = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => undefined });
-      try {
-        await cleanup.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await cleanup.end();
-      }
+      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
 }
 
 export interface Backend {
