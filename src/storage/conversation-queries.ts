@@ -3,7 +3,7 @@
  * sharing a message prefix) and their requests, plus the server's latest plan utilization.
  */
 import type { Queryable } from './database.js';
-import { totalsOf, type UsageFilters, type UsageTotals } from './usage-queries.js';
+import { RAW_SUMS, totalsOf, type UsageFilters, type UsageTotals } from './usage-queries.js';
 
 export interface ConversationSummary extends UsageTotals {
   conversationId: string;
@@ -18,13 +18,7 @@ export interface ConversationSummary extends UsageTotals {
   lastAt: Date;
 }
 
-const CONVERSATION_SUMS = `count(*)::bigint AS requests,
-  count(*) FILTER (WHERE status >= 400 OR outcome = 'failed')::bigint AS errors,
-  sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens,
-  sum(cache_write_tokens)::bigint AS cache_write_tokens, sum(cache_write_5m_tokens)::bigint AS cache_write_5m_tokens,
-  sum(cache_write_1h_tokens)::bigint AS cache_write_1h_tokens, sum(cache_read_tokens)::bigint AS cache_read_tokens,
-  sum(web_search_requests)::bigint AS web_search_requests, coalesce(sum(cost_usd), 0)::text AS cost_usd,
-  count(*) FILTER (WHERE cost_usd IS NULL AND input_tokens + output_tokens + cache_write_tokens + cache_read_tokens > 0)::bigint AS unpriced_requests`;
+
 
 /** Conversations active in the range, most recent first. */
 export async function conversations(db: Queryable, filters: UsageFilters & { limit?: number }): Promise<ConversationSummary[]> {
@@ -43,7 +37,7 @@ export async function conversations(db: Queryable, filters: UsageFilters & { lim
   const rows = await db.query(
     `SELECT conversation_id, max(session_id) AS session_id, min(domain) AS domain, min(account) AS account,
        array_remove(array_agg(DISTINCT model), NULL) AS models, count(DISTINCT agent_id)::int AS agents,
-       min(started_at) AS first_at, max(started_at) AS last_at, ${CONVERSATION_SUMS}
+       min(started_at) AS first_at, max(started_at) AS last_at, ${RAW_SUMS}
      FROM requests WHERE ${conditions.join(' AND ')}
      GROUP BY conversation_id ORDER BY max(started_at) DESC LIMIT $${params.length}`,
     params,

@@ -60,7 +60,7 @@ const SUMS = `sum(requests)::bigint AS requests, sum(errors)::bigint AS errors,
   sum(unpriced_requests)::bigint AS unpriced_requests`;
 
 /** The same sums computed from raw requests, for time zones whose offset is not a whole number of hours. */
-const RAW_SUMS = `count(*)::bigint AS requests,
+export const RAW_SUMS = `count(*)::bigint AS requests,
   count(*) FILTER (WHERE status >= 400 OR outcome = 'failed')::bigint AS errors,
   sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens,
   sum(cache_write_tokens)::bigint AS cache_write_tokens, sum(cache_write_5m_tokens)::bigint AS cache_write_5m_tokens,
