@@ -137,7 +137,8 @@ export async function bulkLoad(db, { count, chunk = 100_000, maxMs = 600_000, pr
     const last = Math.min(count, first + chunk - 1);
     await db.transaction(async (tx) => {
       await tx.query('SELECT setseed($1::float8)', [(first % 1000) / 1000]);
-      await tx.query(INSERT_REQUESTS, [first, last, accounts, models, now.toISOString(), prefix]);
+      // node-postgres sends JS arrays as PostgreSQL arrays: JSON goes as text.
+      await tx.query(INSERT_REQUESTS, [first, last, JSON.stringify(accounts), JSON.stringify(models), now.toISOString(), prefix]);
       const hexId = (n) => `${prefix}${n.toString(16).padStart(8, '0')}`;
       await tx.query(INSERT_SNAPSHOTS, [hexId(first), hexId(last)]);
     });
