@@ -110,7 +110,7 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
     if (tokens.refreshToken === undefined) {
       throw new CredentialError(
         `The OAuth token for ${domain.domain} has expired and its credentials file has no refresh token. ` +
-          `Log in again (nexus credentials login ${domain.domain}) or replace ${credentialFileName(domain.domain)}.`,
+          `Log in again (for example with Claude Code's /login) and put the new tokens in ${credentialFileName(domain.domain)}.`,
       );
     }
     let rotated;
@@ -121,7 +121,7 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
       logger?.warn({ domain: domain.domain, reason: error.message }, 'oauth refresh failed');
       throw new CredentialError(
         `Refreshing the OAuth token for ${domain.domain} failed: ${error.message}. ` +
-          `Log in again (nexus credentials login ${domain.domain}) or replace ${credentialFileName(domain.domain)}.`,
+          `Log in again (for example with Claude Code's /login) and put the new tokens in ${credentialFileName(domain.domain)}.`,
       );
     }
     const raw = withRotatedTokens(file.raw, rotated);
