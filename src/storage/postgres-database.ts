@@ -41,14 +41,20 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
     },
     async transaction(work) {
       const client = await pool.connect();
+      // A connection lost mid-transaction also fails the pending query; without a listener the
+      // client's 'error' event would crash the process instead.
+      const ignore = (): void => undefined;
+      client.on('error', ignore);
       try {
         await client.query('BEGIN');
         const result = await work(run(client));
         await client.query('COMMIT');
+        client.off('error', ignore);
         client.release();
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
+        client.off('error', ignore);
         // A client whose connection failed is discarded, not returned to the pool.
         client.release(error instanceof Error ? error : true);
         throw error;
