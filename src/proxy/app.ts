@@ -70,7 +70,7 @@ export function createProxyServer(deps: ProxyAppDeps): Server {
   });
   server.on('clientError', answerMalformedRequest);
   server.on('close', () => {
-    if (deps.dispatcher === undefined) void dispatcher.close();
+    if (deps.dispatcher === undefined) dispatcher.close().catch(() => undefined);
   });
   return server;
 }
