@@ -12,47 +12,23 @@ import {
   type UsageRecord,
 } from '../../src/storage/index.js';
 import { BACKENDS, type TestDatabase } from '../support/databases.js';
+import { usageRecord } from '../support/usage-records.js';
 
 let sequence = 0;
 function record(startedAt: string, overrides: Partial<UsageRecord> = {}): UsageRecord {
   sequence += 1;
-  return {
-    id: `req_q_${sequence}`,
-    upstreamRequestId: null,
+  return usageRecord({
+    id: `req_q_${String(sequence)}`,
     startedAt,
-    domain: 'team.example.com',
-    account: 'team',
-    clientKeyId: null,
-    method: 'POST',
-    path: '/v1/messages',
-    model: 'claude-opus-5-5',
-    stream: true,
-    status: 200,
-    outcome: 'completed',
-    errorType: null,
     inputTokens: 100,
     outputTokens: 10,
-    cacheWriteTokens: 0,
-    cacheWrite5mTokens: 0,
-    cacheWrite1hTokens: 0,
     cacheReadTokens: 1000,
-    webSearchRequests: 0,
-    serverToolUse: null,
-    serviceTier: null,
-    inferenceGeo: null,
     costUsd: '0.001000000000',
     priceVersion: 'test',
     ttfbMs: 1,
     durationMs: 2,
-    sessionId: null,
-    agentId: null,
-    parentAgentId: null,
-    requestClass: null,
-    userAgent: null,
-    conversationId: null,
-    rateLimit: null,
     ...overrides,
-  };
+  });
 }
 
 const RECORDS = [

@@ -2,45 +2,30 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, writeUsageBatch, type Database, type UsageRecord } from '../../src/storage/index.js';
 import { BACKENDS, type TestDatabase } from '../support/databases.js';
+import { usageRecord as baseRecord } from '../support/usage-records.js';
 
+/** Every field set to a recognisable value, so a round trip can be checked field by field. */
 function usageRecord(overrides: Partial<UsageRecord> = {}): UsageRecord {
-  return {
-    id: `req_nexus_${Math.random().toString(36).slice(2)}`,
+  return baseRecord({
     upstreamRequestId: 'req_011abc',
-    startedAt: '2026-11-24T10:15:00.000Z',
-    domain: 'team.example.com',
-    account: 'team',
     clientKeyId: 'ck_123',
-    method: 'POST',
-    path: '/v1/messages',
     model: 'claude-opus-4-5',
-    stream: true,
-    status: 200,
-    outcome: 'completed',
-    errorType: null,
     inputTokens: 10,
     outputTokens: 20,
     cacheWriteTokens: 30,
     cacheWrite5mTokens: 10,
     cacheWrite1hTokens: 20,
     cacheReadTokens: 40,
-    webSearchRequests: 0,
-    serverToolUse: null,
     serviceTier: 'standard',
-    inferenceGeo: null,
     costUsd: '0.000123456789',
     priceVersion: 'test',
     ttfbMs: 12.5,
     durationMs: 100,
     sessionId: 'sess-1',
-    agentId: null,
-    parentAgentId: null,
-    requestClass: null,
     userAgent: 'claude-cli/2.1.330',
     conversationId: 'sess-1',
-    rateLimit: null,
     ...overrides,
-  };
+  });
 }
 
 describe.each(BACKENDS)('storage on $name', (backend) => {

@@ -8,15 +8,10 @@ import { createLogger } from '../../src/shared/logger.js';
 import { openDatabase, type Database, type UsageRecord } from '../../src/storage/index.js';
 import { createRecorder } from '../../src/usage/index.js';
 import { BACKENDS, type TestDatabase } from '../support/databases.js';
+import { usageRecord } from '../support/usage-records.js';
 
 function record(id: string, costUsd: string): UsageRecord {
-  return {
-    id, upstreamRequestId: null, startedAt: '2026-11-24T10:00:00Z', domain: 'd', account: 'a', clientKeyId: null, method: 'POST',
-    path: '/v1/messages', model: 'm', stream: false, status: 200, outcome: 'completed', errorType: null, inputTokens: 1, outputTokens: 1,
-    cacheWriteTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0, webSearchRequests: 0, serverToolUse: null,
-    serviceTier: null, inferenceGeo: null, costUsd, priceVersion: null, ttfbMs: null, durationMs: 1, sessionId: null, agentId: null,
-    parentAgentId: null, requestClass: null, userAgent: null, conversationId: null, rateLimit: null,
-  };
+  return usageRecord({ id, domain: 'd', account: 'a', model: 'm', stream: false, inputTokens: 1, outputTokens: 1, costUsd });
 }
 
 describe.each(BACKENDS)('refused records on $name', (backend) => {

@@ -6,18 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, writeUsageBatch, type Database, type UsageRecord } from '../../src/storage/index.js';
 import { repriceUsage } from '../../src/usage/index.js';
 import { BACKENDS, createPostgresDatabase, type TestDatabase } from '../support/databases.js';
+import { usageRecord } from '../support/usage-records.js';
 
 const BIN = fileURLToPath(new URL('../../dist/main/nexus.js', import.meta.url));
 
 function record(id: string, startedAt: string, overrides: Partial<UsageRecord>): UsageRecord {
-  return {
-    id, upstreamRequestId: null, startedAt, domain: 'd', account: 'a', clientKeyId: null, method: 'POST', path: '/v1/messages',
-    model: 'claude-opus-5-5', stream: true, status: 200, outcome: 'completed', errorType: null,
-    inputTokens: 1000, outputTokens: 100, cacheWriteTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0,
-    webSearchRequests: 0, serverToolUse: null, serviceTier: null, inferenceGeo: null, costUsd: null, priceVersion: null,
-    ttfbMs: null, durationMs: 1, sessionId: null, agentId: null, parentAgentId: null, requestClass: null, userAgent: null,
-    conversationId: null, rateLimit: null, ...overrides,
-  };
+  return usageRecord({ id, startedAt, domain: 'd', account: 'a', inputTokens: 1000, outputTokens: 100, ...overrides });
 }
 
 describe.each(BACKENDS)('reprice on $name', (backend) => {
