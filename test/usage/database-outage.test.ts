@@ -12,6 +12,7 @@ import { startHarness, type Harness } from '../support/proxy-harness.js';
 import { startTcpRelay, type TcpRelay } from '../support/tcp-relay.js';
 import { startTraffic } from '../support/traffic.js';
 import { waitUntil } from '../support/wait-until.js';
+import { usageRecord as baseRecord } from '../support/usage-records.js';
 
 const TOTAL = 60;
 const OUTAGE_MS = 2000;
@@ -106,42 +107,16 @@ describe('usage ledger on PostgreSQL through a database outage', () => {
 });
 
 function usageRecord(index: number): UsageRecord {
-  return {
-    id: `req_nexus_connect_retry_${index}`,
-    upstreamRequestId: null,
+  return baseRecord({
+    id: `req_nexus_connect_retry_${String(index)}`,
     startedAt: new Date().toISOString(),
     domain: 'localhost',
     account: 'key_0123456789abcdef',
-    clientKeyId: null,
-    method: 'POST',
-    path: '/v1/messages',
-    model: 'claude-opus-5-5',
     stream: false,
-    status: 200,
-    outcome: 'completed',
-    errorType: null,
     inputTokens: 10 + index,
     outputTokens: 5,
-    cacheWriteTokens: 0,
-    cacheWrite5mTokens: 0,
-    cacheWrite1hTokens: 0,
-    cacheReadTokens: 0,
-    webSearchRequests: 0,
-    serverToolUse: null,
-    serviceTier: null,
-    inferenceGeo: null,
     costUsd: '0.000100000000',
-    priceVersion: null,
-    ttfbMs: null,
-    durationMs: 1,
-    sessionId: null,
-    agentId: null,
-    parentAgentId: null,
-    requestClass: null,
-    userAgent: null,
-    conversationId: null,
-    rateLimit: null,
-  };
+  });
 }
 
 describe('usage recorder whose database cannot be opened at first (PGlite)', () => {
