@@ -1,105 +1,58 @@
 #!/usr/bin/env node
-/** The `nexus` command: starts the services (later issues add the usage reports here). */
-import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config.js';
-import { createLogger } from '../shared/logger.js';
+/** The `nexus` command: runs the services and the tools that read and manage them. */
+import { UsageError, type Command } from '../cli/index.js';
+import { ConfigError } from '../config.js';
 import { VERSION } from '../shared/version.js';
-import { describeDatabase } from '../storage/index.js';
-import { openLedger } from './ledger.js';
-import { parseDateFlag, runReprice } from './reprice-command.js';
-import { startDashboard, startProxy, type RunningService } from './services.js';
+import { repriceCommand } from './reprice-command.js';
+import { serviceCommand } from './service-commands.js';
 
-const USAGE = `Usage: nexus <command>
+/** Every sub-command, in the order `nexus --help` lists them. */
+const COMMANDS: Record<string, Command> = {
+  start: serviceCommand(['proxy', 'dashboard'], 'run the proxy (PORT, default 3000) and the dashboard (DASHBOARD_PORT, default 3001)'),
+  proxy: serviceCommand(['proxy'], 'run the proxy only'),
+  dashboard: serviceCommand(['dashboard'], 'run the dashboard only'),
+  reprice: repriceCommand,
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length)) + 2;
+  const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}${command.summary}`);
+  return `Usage: nexus <command> [options]
 
 Commands:
-  start       run the proxy (PORT, default 3000) and the dashboard (DASHBOARD_PORT, default 3001)
-  proxy       run the proxy only
-  dashboard   run the dashboard only
-  reprice     recompute stored costs with the current price table
-              (--since YYYY-MM-DD: only requests from that day on)
+${lines.join('\n')}
 
 Options:
-  -h, --help      show this help
+  -h, --help      show this help (also after a command: nexus <command> --help)
   -v, --version   print the version
 
 Configuration comes from the environment and an optional .env file; see README.md.`;
+}
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean', short: 'v' },
-      since: { type: 'string' },
-    },
-  });
-  if (values.version === true) {
+  const [first, ...rest] = argv;
+  if (first === '-v' || first === '--version') {
     console.log(VERSION);
     return 0;
   }
-  const [command, ...rest] = positionals;
-  if (values.help === true || command === undefined || command === 'help') {
-    console.log(USAGE);
-    return command === undefined && values.help !== true ? 2 : 0;
+  if (first === undefined) {
+    console.error(usage());
+    return 2;
   }
-  if (rest.length > 0) return usageError(`unexpected argument "${rest.join(' ')}"`);
-  if (command === 'reprice') {
-    let since: Date | null;
-    try {
-      since = values.since === undefined ? null : parseDateFlag('--since', values.since);
-    } catch (error) {
-      return usageError((error as Error).message);
-    }
-    console.log(await runReprice(loadConfig(), since));
+  if (first === '-h' || first === '--help' || first === 'help') {
+    console.log(usage());
     return 0;
   }
-  if (values.since !== undefined) return usageError('--since goes with reprice');
-  const starters: Record<string, ('proxy' | 'dashboard')[]> = {
-    start: ['proxy', 'dashboard'],
-    proxy: ['proxy'],
-    dashboard: ['dashboard'],
-  };
-  const wanted = starters[command];
-  if (wanted === undefined) return usageError(`unknown command "${command}"`);
-  await runServices(wanted);
-  return 0;
+  if (first.startsWith('-')) throw new UsageError(`unknown option "${first}"`);
+  const command = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
+  if (command === undefined) throw new UsageError(`unknown command "${first}"`);
+  return command.run(rest);
 }
 
-async function runServices(wanted: ('proxy' | 'dashboard')[]): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel });
-  const ledger = openLedger(config, logger);
-  logger.info({ database: describeDatabase(config) }, 'usage ledger');
-  // Opening PGlite (WebAssembly) holds the event loop for a while: do it before taking requests.
-  // A PostgreSQL server may be down at start; the proxy serves anyway and records catch up later.
-  if (config.databaseUrl === undefined) await ledger.database();
-  const services: RunningService[] = [];
-  if (wanted.includes('proxy')) services.push(await startProxy(config, logger, ledger));
-  if (wanted.includes('dashboard')) services.push(await startDashboard(config, logger, ledger));
-  for (const service of services) logger.info({ url: service.url }, `${service.name} listening`);
-
-  // Graceful: stop accepting, let streams finish, then flush pending usage records.
-  const stop = (signal: string): void => {
-    logger.info({ signal }, 'shutting down');
-    void Promise.all(services.map((service) => service.close()))
-      .then(() => ledger.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ err: error }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-    setTimeout(() => process.exit(1), 30_000).unref();
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-}
-
-function usageError(message: string): number {
-  console.error(`nexus: ${message}. Run "nexus --help" for usage.`);
-  return 2;
+/** Parse errors from node:util parseArgs carry these codes; their messages already name the flag. */
+function isArgumentError(error: unknown): error is Error {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }
 
 main(process.argv.slice(2)).then(
@@ -107,10 +60,10 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof ConfigError) {
+    if (error instanceof UsageError || isArgumentError(error)) {
+      console.error(`nexus: ${error.message.replace(/\.$/, '')}. Run "nexus --help" for usage.`);
+    } else if (error instanceof ConfigError) {
       console.error(`nexus: configuration error: ${error.message}`);
-    } else if (error instanceof Error && (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      console.error(`nexus: ${error.message}`);
     } else {
       console.error('nexus:', error);
     }

@@ -1,15 +1,31 @@
 /** `nexus reprice [--since DATE]`: recompute stored costs with the current price table. */
-import type { Config } from '../config.js';
+import { parseArgs } from 'node:util';
+import { UsageError, type Command } from '../cli/index.js';
+import { loadConfig, type Config } from '../config.js';
 import { PRICE_TABLE_VERSION } from '../pricing/index.js';
 import { describeDatabase, openDatabase } from '../storage/index.js';
 import { repriceUsage } from '../usage/index.js';
 
-/** `YYYY-MM-DD` or `YYYYMMDD` as the start of that UTC day; throws a message naming the flag. */
+export const repriceCommand: Command = {
+  summary: 'recompute stored costs with the current price table (--since YYYY-MM-DD: only from that day on)',
+  async run(args) {
+    const { values } = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' }, since: { type: 'string' } } });
+    if (values.help === true) {
+      console.log('Usage: nexus reprice [--since YYYY-MM-DD]\n\nRecompute stored costs with the current price table.');
+      return 0;
+    }
+    const since = values.since === undefined ? null : parseDateFlag('--since', values.since);
+    console.log(await runReprice(loadConfig(), since));
+    return 0;
+  },
+};
+
+/** `YYYY-MM-DD` or `YYYYMMDD` as the start of that UTC day; throws a UsageError naming the flag. */
 export function parseDateFlag(flag: string, value: string): Date {
   const match = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(value);
   const date = match === null ? null : new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
   if (date === null || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== `${match?.[1] ?? ''}-${match?.[2] ?? ''}-${match?.[3] ?? ''}`) {
-    throw new Error(`${flag} must be a date as YYYY-MM-DD or YYYYMMDD, got "${value}"`);
+    throw new UsageError(`${flag} must be a date as YYYY-MM-DD or YYYYMMDD, got "${value}"`);
   }
   return date;
 }
