@@ -3,6 +3,7 @@
 import { UsageError, type Command } from '../cli/index.js';
 import { ConfigError } from '../config.js';
 import { VERSION } from '../shared/version.js';
+import { DatabaseError } from '../storage/index.js';
 import { repriceCommand } from './reprice-command.js';
 import { serviceCommand } from './service-commands.js';
 
@@ -62,6 +63,8 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof UsageError || isArgumentError(error)) {
       console.error(`nexus: ${error.message.replace(/\.$/, '')}. Run "nexus --help" for usage.`);
+    } else if (error instanceof DatabaseError) {
+      console.error(`nexus: ${error.message}`);
     } else if (error instanceof ConfigError) {
       console.error(`nexus: configuration error: ${error.message}`);
     } else {

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../cli/index.js';
 import { loadConfig, type Config } from '../config.js';
 import { PRICE_TABLE_VERSION } from '../pricing/index.js';
-import { describeDatabase, openDatabase } from '../storage/index.js';
+import { acquireDataDirLock, describeDatabase, openDatabase } from '../storage/index.js';
 import { repriceUsage } from '../usage/index.js';
 
 export const repriceCommand: Command = {
@@ -31,7 +31,14 @@ export function parseDateFlag(flag: string, value: string): Date {
 }
 
 export async function runReprice(config: Config, since: Date | null): Promise<string> {
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const lock = config.databaseUrl === undefined ? acquireDataDirLock(config.dataDir) : null;
+  let db;
+  try {
+    db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   try {
     const result = await repriceUsage(db, { since });
     const scope = since === null ? 'all requests' : `requests since ${since.toISOString().slice(0, 10)}`;
@@ -43,5 +50,6 @@ export async function runReprice(config: Config, since: Date | null): Promise<st
     return lines.join('\n');
   } finally {
     await db.close();
+    lock?.release();
   }
 }

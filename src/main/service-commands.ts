@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../cli/index.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../shared/logger.js';
-import { describeDatabase } from '../storage/index.js';
+import { acquireDataDirLock, describeDatabase } from '../storage/index.js';
 import { openLedger } from './ledger.js';
 import { startDashboard, startProxy, type RunningService } from './services.js';
 
@@ -27,6 +27,9 @@ export function serviceCommand(wanted: Service[], summary: string): Command {
 async function runServices(wanted: Service[]): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
+  // The embedded database serves one process: refuse clearly if another one has it.
+  const lock = config.databaseUrl === undefined ? acquireDataDirLock(config.dataDir) : null;
+  process.once('exit', () => lock?.release());
   const ledger = openLedger(config, logger);
   logger.info({ database: describeDatabase(config) }, 'usage ledger');
   // Opening PGlite (WebAssembly) holds the event loop for a while: do it before taking requests.
@@ -36,6 +39,8 @@ async function runServices(wanted: Service[]): Promise<void> {
   if (wanted.includes('proxy')) services.push(await startProxy(config, logger, ledger));
   if (wanted.includes('dashboard')) services.push(await startDashboard(config, logger, ledger));
   for (const service of services) logger.info({ url: service.url }, `${service.name} listening`);
+  const urlOf = (name: Service): string | undefined => services.find((service) => service.name === name)?.url;
+  lock?.announce({ ...optional('proxyUrl', urlOf('proxy')), ...optional('dashboardUrl', urlOf('dashboard')) });
 
   // Graceful: stop accepting, let streams finish, then flush pending usage records.
   const stop = (signal: string): void => {
@@ -53,4 +58,8 @@ async function runServices(wanted: Service[]): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
 }

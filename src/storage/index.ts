@@ -2,6 +2,7 @@
 export type { Database, Queryable, Row } from './database.js';
 export { DatabaseError } from './database.js';
 export { openDatabase, describeDatabase, type OpenDatabaseOptions } from './open-database.js';
+export { acquireDataDirLock, readDataDirOwner, type DataDirLock, type DataDirOwner } from './data-dir-lock.js';
 export { migrate, loadMigrations } from './migrate.js';
 export { writeUsageBatch, pruneBodies, rebuildRollups } from './write-usage.js';
 export type { UsageRecord, StoredBodies, RateLimitSnapshot, RequestOutcome } from './usage-records.js';

@@ -14,10 +14,11 @@ let workDir = '';
 afterEach(async () => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
   if (workDir !== '') await rm(workDir, { recursive: true, force: true });
+  workDir = '';
 });
 
 async function run(args: string[], env: Record<string, string> = {}) {
-  workDir = await mkdtemp(join(tmpdir(), 'nexus-bin-'));
+  if (workDir === '') workDir = await mkdtemp(join(tmpdir(), 'nexus-bin-'));
   const child = spawn(process.execPath, [BIN, ...args], { cwd: workDir, env: { PATH: process.env.PATH ?? '', ...env } });
   children.push(child);
   let stdout = '';
@@ -57,6 +58,22 @@ describe('nexus start', () => {
 });
 
 describe('nexus refuses', () => {
+  it('a second process on the same embedded database, naming the one that holds it', async () => {
+    const env = { PORT: '0', DASHBOARD_PORT: '0', HOST: '127.0.0.1' };
+    const first = await run(['proxy'], env);
+    await waitFor(() => (first.stdout().includes('proxy listening') ? true : undefined), 'the first proxy to listen');
+    const second = await run(['proxy'], env);
+    expect(await second.exited).toBe(2);
+    expect(second.stderr()).toContain(`in use by another nexus process (pid ${String(first.child.pid)})`);
+    expect(second.stderr()).not.toMatch(/\n\s+at /); // one line, no stack trace
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    // Released on exit: the next start takes it.
+    const third = await run(['proxy'], env);
+    await waitFor(() => (third.stdout().includes('proxy listening') ? true : undefined), 'the third proxy to listen');
+  });
+
+
   it('a bad configuration value, naming the variable, with exit code 2', async () => {
     const nexus = await run(['proxy'], { PORT: 'eighty' });
     expect(await nexus.exited).toBe(2);
