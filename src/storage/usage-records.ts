@@ -56,16 +56,17 @@ export interface UsageRecord {
   userAgent: string | null;
   conversationId: string | null;
   rateLimit: RateLimitSnapshot | null;
+  /** Request and response as kept for the conversation views (STORE_BODIES), or null. */
+  bodies?: StoredBodies | null;
 }
 
-/** Request and response as stored for the conversation views: credentials already removed, bodies gzipped. */
+/** Request and response as stored: credentials already removed; PostgreSQL compresses the text. */
 export interface StoredBodies {
-  requestId: string;
-  storedAt: string;
   requestHeaders: Record<string, string | string[]>;
   responseHeaders: Record<string, string | string[]>;
-  requestBody: Buffer | null;
-  responseBody: Buffer | null;
+  /** The body as UTF-8 text (cut short when truncated), or null when there was none. */
+  request: string | null;
+  response: string | null;
   requestTruncated: boolean;
   responseTruncated: boolean;
 }

@@ -1,48 +1,51 @@
 /**
- * Writes a batch of usage records in one transaction: rows whose id is already stored are skipped
- * (replays are idempotent), and the hourly and daily roll-ups grow by exactly the rows inserted,
- * summed by PostgreSQL in NUMERIC so money stays exact.
+ * Writes a batch of usage records in one statement: the batch travels as ONE JSON parameter (the
+ * same lines the spool holds) and PostgreSQL unpacks it with json_to_recordset, so the proxy does
+ * no per-field work. Rows whose id is already stored are skipped (replays are idempotent), and the
+ * hourly and daily roll-ups grow by exactly the rows inserted, summed in NUMERIC so money stays exact.
  */
 import type { Database, Queryable } from './database.js';
-import type { StoredBodies, UsageRecord } from './usage-records.js';
+import type { UsageRecord } from './usage-records.js';
 
-type Column = [name: string, sqlType: string, value: (record: UsageRecord) => unknown];
-
-const REQUEST_COLUMNS: Column[] = [
-  ['id', 'text', (r) => r.id],
-  ['upstream_request_id', 'text', (r) => r.upstreamRequestId],
-  ['started_at', 'timestamptz', (r) => r.startedAt],
-  ['domain', 'text', (r) => r.domain],
-  ['account', 'text', (r) => r.account],
-  ['client_key_id', 'text', (r) => r.clientKeyId],
-  ['method', 'text', (r) => r.method],
-  ['path', 'text', (r) => r.path],
-  ['model', 'text', (r) => r.model],
-  ['stream', 'boolean', (r) => r.stream],
-  ['status', 'integer', (r) => r.status],
-  ['outcome', 'text', (r) => r.outcome],
-  ['error_type', 'text', (r) => r.errorType],
-  ['input_tokens', 'bigint', (r) => r.inputTokens],
-  ['output_tokens', 'bigint', (r) => r.outputTokens],
-  ['cache_write_tokens', 'bigint', (r) => r.cacheWriteTokens],
-  ['cache_write_5m_tokens', 'bigint', (r) => r.cacheWrite5mTokens],
-  ['cache_write_1h_tokens', 'bigint', (r) => r.cacheWrite1hTokens],
-  ['cache_read_tokens', 'bigint', (r) => r.cacheReadTokens],
-  ['web_search_requests', 'integer', (r) => r.webSearchRequests],
-  ['server_tool_use', 'jsonb', (r) => r.serverToolUse],
-  ['service_tier', 'text', (r) => r.serviceTier],
-  ['inference_geo', 'text', (r) => r.inferenceGeo],
-  ['cost_usd', 'numeric', (r) => r.costUsd],
-  ['price_version', 'text', (r) => r.priceVersion],
-  ['ttfb_ms', 'double precision', (r) => r.ttfbMs],
-  ['duration_ms', 'double precision', (r) => r.durationMs],
-  ['session_id', 'text', (r) => r.sessionId],
-  ['agent_id', 'text', (r) => r.agentId],
-  ['parent_agent_id', 'text', (r) => r.parentAgentId],
-  ['request_class', 'text', (r) => r.requestClass],
-  ['user_agent', 'text', (r) => r.userAgent],
-  ['conversation_id', 'text', (r) => r.conversationId],
+/** [column in `requests`, key in the record's JSON, SQL type]. */
+const REQUEST_COLUMNS: [column: string, key: keyof UsageRecord, sqlType: string][] = [
+  ['id', 'id', 'text'],
+  ['upstream_request_id', 'upstreamRequestId', 'text'],
+  ['started_at', 'startedAt', 'timestamptz'],
+  ['domain', 'domain', 'text'],
+  ['account', 'account', 'text'],
+  ['client_key_id', 'clientKeyId', 'text'],
+  ['method', 'method', 'text'],
+  ['path', 'path', 'text'],
+  ['model', 'model', 'text'],
+  ['stream', 'stream', 'boolean'],
+  ['status', 'status', 'integer'],
+  ['outcome', 'outcome', 'text'],
+  ['error_type', 'errorType', 'text'],
+  ['input_tokens', 'inputTokens', 'bigint'],
+  ['output_tokens', 'outputTokens', 'bigint'],
+  ['cache_write_tokens', 'cacheWriteTokens', 'bigint'],
+  ['cache_write_5m_tokens', 'cacheWrite5mTokens', 'bigint'],
+  ['cache_write_1h_tokens', 'cacheWrite1hTokens', 'bigint'],
+  ['cache_read_tokens', 'cacheReadTokens', 'bigint'],
+  ['web_search_requests', 'webSearchRequests', 'integer'],
+  ['server_tool_use', 'serverToolUse', 'jsonb'],
+  ['service_tier', 'serviceTier', 'text'],
+  ['inference_geo', 'inferenceGeo', 'text'],
+  ['cost_usd', 'costUsd', 'numeric'],
+  ['price_version', 'priceVersion', 'text'],
+  ['ttfb_ms', 'ttfbMs', 'double precision'],
+  ['duration_ms', 'durationMs', 'double precision'],
+  ['session_id', 'sessionId', 'text'],
+  ['agent_id', 'agentId', 'text'],
+  ['parent_agent_id', 'parentAgentId', 'text'],
+  ['request_class', 'requestClass', 'text'],
+  ['user_agent', 'userAgent', 'text'],
+  ['conversation_id', 'conversationId', 'text'],
 ];
+
+/** How json_to_recordset reads a record line: every request column, plus the nested parts. */
+const RECORD_SHAPE = [...REQUEST_COLUMNS.map(([, key, type]) => `"${key}" ${type}`), '"rateLimit" json', '"bodies" json'].join(', ');
 
 /** Sums a roll-up row grows by; `errors` counts failures and error statuses. */
 const ROLLUP_SUMS = `count(*),
@@ -60,109 +63,88 @@ const ROLLUP_UPDATE = ROLLUP_COLUMNS.split(',')
   .map((column) => `${column} = %T.${column} + EXCLUDED.${column}`)
   .join(', ');
 
-/** Rows per statement: far below PostgreSQL's 65,535 parameters. */
-const MAX_ROWS_PER_STATEMENT = 500;
+const INSERT_BATCH = `WITH batch AS (
+    SELECT * FROM json_to_recordset($1::json) AS r(${RECORD_SHAPE})
+  ), inserted AS (
+    INSERT INTO requests (${REQUEST_COLUMNS.map(([column]) => column).join(', ')})
+    SELECT ${REQUEST_COLUMNS.map(([, key]) => `"${key}"`).join(', ')} FROM batch
+    ON CONFLICT (id) DO NOTHING
+    RETURNING *
+  ), hourly AS (
+    INSERT INTO usage_hourly (hour, domain, account, model, ${ROLLUP_COLUMNS})
+    SELECT date_trunc('hour', started_at, 'UTC'), domain, account, coalesce(model, ''), ${ROLLUP_SUMS}
+    FROM inserted GROUP BY 1, 2, 3, 4
+    ON CONFLICT (hour, domain, account, model) DO UPDATE SET ${ROLLUP_UPDATE.replaceAll('%T', 'usage_hourly')}
+  ), daily AS (
+    INSERT INTO usage_daily (day, domain, account, model, ${ROLLUP_COLUMNS})
+    SELECT (started_at AT TIME ZONE 'UTC')::date, domain, account, coalesce(model, ''), ${ROLLUP_SUMS}
+    FROM inserted GROUP BY 1, 2, 3, 4
+    ON CONFLICT (day, domain, account, model) DO UPDATE SET ${ROLLUP_UPDATE.replaceAll('%T', 'usage_daily')}
+  ), limits AS (
+    INSERT INTO rate_limit_snapshots (request_id, observed_at, domain, account, unified_status, five_hour_utilization,
+      five_hour_reset, seven_day_utilization, seven_day_reset, headers)
+    SELECT "id", "startedAt", "domain", "account", "rateLimit"->>'unifiedStatus',
+      ("rateLimit"->>'fiveHourUtilization')::double precision, ("rateLimit"->>'fiveHourReset')::timestamptz,
+      ("rateLimit"->>'sevenDayUtilization')::double precision, ("rateLimit"->>'sevenDayReset')::timestamptz,
+      ("rateLimit"->'headers')::jsonb
+    FROM batch WHERE json_typeof("rateLimit") = 'object'
+    ON CONFLICT (request_id) DO NOTHING
+  ), bodies AS (
+    INSERT INTO request_bodies (request_id, stored_at, request_headers, response_headers, request_text, response_text,
+      request_truncated, response_truncated)
+    SELECT "id", "startedAt", ("bodies"->'requestHeaders')::jsonb, ("bodies"->'responseHeaders')::jsonb,
+      "bodies"->>'request', "bodies"->>'response',
+      coalesce(("bodies"->>'requestTruncated')::boolean, false), coalesce(("bodies"->>'responseTruncated')::boolean, false)
+    FROM batch WHERE json_typeof("bodies") = 'object'
+    ON CONFLICT (request_id) DO NOTHING
+  )
+  SELECT count(*)::int AS inserted FROM inserted`;
 
-export async function writeUsageBatch(db: Database, records: readonly UsageRecord[], bodies: readonly StoredBodies[] = []): Promise<number> {
-  if (records.length === 0 && bodies.length === 0) return 0;
+/** A statement carries at most this many records or this much JSON. */
+const MAX_RECORDS_PER_STATEMENT = 1000;
+const MAX_JSON_PER_STATEMENT = 16 * 1024 * 1024;
+
+/** Writes records given as objects; returns how many were new. */
+export function writeUsageBatch(db: Database, records: readonly UsageRecord[]): Promise<number> {
+  return writeSerializedUsage(db, records.map((record) => JSON.stringify(record)));
+}
+
+/**
+ * Writes records given as their JSON lines (as the spool holds them); returns how many were new.
+ * All of them land in one transaction.
+ */
+export async function writeSerializedUsage(db: Database, lines: readonly string[]): Promise<number> {
+  if (lines.length === 0) return 0;
+  const statements = chunk(lines);
+  if (statements.length === 1) return insertBatch(db, statements[0] ?? '[]');
   return db.transaction(async (tx) => {
     let inserted = 0;
-    for (let start = 0; start < records.length; start += MAX_ROWS_PER_STATEMENT) {
-      const chunk = records.slice(start, start + MAX_ROWS_PER_STATEMENT);
-      inserted += await insertRequestsWithRollups(tx, chunk);
-      await insertRateLimitSnapshots(tx, chunk);
-    }
-    await insertBodies(tx, bodies);
+    for (const json of statements) inserted += await insertBatch(tx, json);
     return inserted;
   });
 }
 
-async function insertRequestsWithRollups(tx: Queryable, records: readonly UsageRecord[]): Promise<number> {
-  const params: unknown[] = [];
-  const rows = records.map((record) => {
-    const placeholders = REQUEST_COLUMNS.map(([, type, value]) => {
-      params.push(value(record));
-      return `$${params.length}::${type}`;
-    });
-    return `(${placeholders.join(', ')})`;
-  });
-  const columns = REQUEST_COLUMNS.map(([name]) => name).join(', ');
-  const result = await tx.query<{ inserted: number }>(
-    `WITH inserted AS (
-       INSERT INTO requests (${columns}) VALUES ${rows.join(', ')}
-       ON CONFLICT (id) DO NOTHING
-       RETURNING *
-     ), hourly AS (
-       INSERT INTO usage_hourly (hour, domain, account, model, ${ROLLUP_COLUMNS})
-       SELECT date_trunc('hour', started_at, 'UTC'), domain, account, coalesce(model, ''), ${ROLLUP_SUMS}
-       FROM inserted GROUP BY 1, 2, 3, 4
-       ON CONFLICT (hour, domain, account, model) DO UPDATE SET ${ROLLUP_UPDATE.replaceAll('%T', 'usage_hourly')}
-     ), daily AS (
-       INSERT INTO usage_daily (day, domain, account, model, ${ROLLUP_COLUMNS})
-       SELECT (started_at AT TIME ZONE 'UTC')::date, domain, account, coalesce(model, ''), ${ROLLUP_SUMS}
-       FROM inserted GROUP BY 1, 2, 3, 4
-       ON CONFLICT (day, domain, account, model) DO UPDATE SET ${ROLLUP_UPDATE.replaceAll('%T', 'usage_daily')}
-     )
-     SELECT count(*)::int AS inserted FROM inserted`,
-    params,
-  );
-  return result[0]?.inserted ?? 0;
+async function insertBatch(db: Queryable, json: string): Promise<number> {
+  const [row] = await db.query<{ inserted: number }>(INSERT_BATCH, [json]);
+  return row?.inserted ?? 0;
 }
 
-async function insertRateLimitSnapshots(tx: Queryable, records: readonly UsageRecord[]): Promise<void> {
-  const params: unknown[] = [];
-  const rows: string[] = [];
-  for (const record of records) {
-    const snapshot = record.rateLimit;
-    if (snapshot === null) continue;
-    const values = [
-      record.id,
-      record.startedAt,
-      record.domain,
-      record.account,
-      snapshot.unifiedStatus,
-      snapshot.fiveHourUtilization,
-      snapshot.fiveHourReset,
-      snapshot.sevenDayUtilization,
-      snapshot.sevenDayReset,
-      snapshot.headers,
-    ];
-    const types = ['text', 'timestamptz', 'text', 'text', 'text', 'double precision', 'timestamptz', 'double precision', 'timestamptz', 'jsonb'];
-    rows.push(`(${values.map((value, i) => (params.push(value), `$${params.length}::${types[i] ?? 'text'}`)).join(', ')})`);
+/** JSON arrays of lines, each within the per-statement limits. */
+function chunk(lines: readonly string[]): string[] {
+  const arrays: string[] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const line of lines) {
+    if (current.length > 0 && (current.length >= MAX_RECORDS_PER_STATEMENT || size + line.length > MAX_JSON_PER_STATEMENT)) {
+      arrays.push(`[${current.join(',')}]`);
+      current = [];
+      size = 0;
+    }
+    current.push(line);
+    size += line.length + 1;
   }
-  if (rows.length === 0) return;
-  await tx.query(
-    `INSERT INTO rate_limit_snapshots (request_id, observed_at, domain, account, unified_status, five_hour_utilization,
-       five_hour_reset, seven_day_utilization, seven_day_reset, headers)
-     VALUES ${rows.join(', ')} ON CONFLICT (request_id) DO NOTHING`,
-    params,
-  );
-}
-
-async function insertBodies(tx: Queryable, bodies: readonly StoredBodies[]): Promise<void> {
-  for (let start = 0; start < bodies.length; start += MAX_ROWS_PER_STATEMENT) {
-    const params: unknown[] = [];
-    const types = ['text', 'timestamptz', 'jsonb', 'jsonb', 'bytea', 'bytea', 'boolean', 'boolean'];
-    const rows = bodies.slice(start, start + MAX_ROWS_PER_STATEMENT).map((body) => {
-      const values = [
-        body.requestId,
-        body.storedAt,
-        body.requestHeaders,
-        body.responseHeaders,
-        body.requestBody,
-        body.responseBody,
-        body.requestTruncated,
-        body.responseTruncated,
-      ];
-      return `(${values.map((value, i) => (params.push(value), `$${params.length}::${types[i] ?? 'text'}`)).join(', ')})`;
-    });
-    await tx.query(
-      `INSERT INTO request_bodies (request_id, stored_at, request_headers, response_headers, request_body, response_body,
-         request_truncated, response_truncated)
-       VALUES ${rows.join(', ')} ON CONFLICT (request_id) DO NOTHING`,
-      params,
-    );
-  }
+  if (current.length > 0) arrays.push(`[${current.join(',')}]`);
+  return arrays;
 }
 
 /** Deletes stored bodies older than `before`; usage records and roll-ups stay. */

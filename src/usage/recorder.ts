@@ -7,8 +7,8 @@
 import { EventEmitter } from 'node:events';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Database, StoredBodies, UsageRecord } from '../storage/index.js';
-import { writeUsageBatch } from '../storage/index.js';
+import type { Database, UsageRecord } from '../storage/index.js';
+import { writeSerializedUsage } from '../storage/index.js';
 import type { Logger } from '../shared/logger.js';
 import { readSegment, Spool, type Segment } from './spool.js';
 
@@ -33,13 +33,14 @@ export interface RecorderStatus {
 
 interface Pending {
   record: UsageRecord;
+  /** The record as JSON: written to the spool, then sent to the database as is. */
+  line: string;
   segment: Segment;
-  bodies: Promise<StoredBodies | null> | null;
 }
 
 export interface Recorder {
-  /** Never throws, never waits: the record is on disk when this returns. */
-  record(record: UsageRecord, bodies?: Promise<StoredBodies | null>): void;
+  /** Never throws, never waits: the record (with its bodies, if any) is on disk when this returns. */
+  record(record: UsageRecord): void;
   /** Writes everything queued now (and replays the spool if the database is back). */
   flush(): Promise<void>;
   status(): RecorderStatus;
@@ -90,46 +91,44 @@ export function createRecorder(options: RecorderOptions): Recorder {
   };
 
   /** One record the database refuses (bad data, not a lost connection) must not hold back the others. */
-  const writeTolerantly = async (database: Database, records: UsageRecord[], bodies: StoredBodies[]): Promise<void> => {
+  const writeTolerantly = async (database: Database, lines: string[]): Promise<void> => {
     try {
-      await writeUsageBatch(database, records, bodies);
+      await writeSerializedUsage(database, lines);
       return;
     } catch (error) {
-      if (!isDataError(error) || records.length === 1) {
-        if (isDataError(error) && records[0] !== undefined) setAside(records[0], error);
+      if (!isDataError(error) || lines.length === 1) {
+        if (isDataError(error) && lines[0] !== undefined) setAside(lines[0], error);
         else throw error;
         return;
       }
     }
-    for (const record of records) {
+    for (const line of lines) {
       try {
-        await writeUsageBatch(database, [record], bodies.filter((body) => body.requestId === record.id));
+        await writeSerializedUsage(database, [line]);
       } catch (error) {
         if (!isDataError(error)) throw error;
-        setAside(record, error);
+        setAside(line, error);
       }
     }
   };
 
-  const setAside = (record: UsageRecord, error: unknown): void => {
+  const setAside = (line: string, error: unknown): void => {
     const path = join(options.spoolDir, 'rejected', 'records.jsonl');
-    logger.error({ err: error, requestId: record.id, file: path }, 'the database refused a usage record; it was set aside');
+    const requestId = /"id":"([^"]*)"/.exec(line)?.[1];
+    logger.error({ err: error, requestId, file: path }, 'the database refused a usage record; it was set aside');
     try {
       mkdirSync(dirname(path), { recursive: true });
-      appendFileSync(path, `${JSON.stringify({ error: (error as Error).message, record })}\n`, { mode: 0o600 });
+      appendFileSync(path, `{"error":${JSON.stringify((error as Error).message)},"record":${isJson(line) ? line : JSON.stringify(line)}}\n`, { mode: 0o600 });
     } catch (appendError) {
-      logger.error({ err: appendError, requestId: record.id }, 'could not set the refused record aside');
+      logger.error({ err: appendError, requestId }, 'could not set the refused record aside');
     }
   };
 
   const writeQueued = async (database: Database): Promise<void> => {
     while (queue.length > 0) {
       const batch = queue.splice(0, maxBatch);
-      const bodies = (await Promise.all(batch.map((entry) => entry.bodies?.catch(() => null) ?? Promise.resolve(null)))).filter(
-        (body): body is StoredBodies => body !== null,
-      );
       try {
-        await writeTolerantly(database, batch.map((entry) => entry.record), bodies);
+        await writeTolerantly(database, batch.map((entry) => entry.line));
       } catch (error) {
         for (const entry of batch) spool.markDirty(entry.segment);
         for (const entry of queue) spool.markDirty(entry.segment);
@@ -143,12 +142,12 @@ export function createRecorder(options: RecorderOptions): Recorder {
 
   const replaySpool = async (database: Database): Promise<void> => {
     for (const segment of spool.segmentsToReplay()) {
-      const records = readSegment(segment.path);
-      for (let start = 0; start < records.length; start += maxBatch) {
-        await writeTolerantly(database, records.slice(start, start + maxBatch), []);
+      const lines = readSegment(segment.path);
+      for (let start = 0; start < lines.length; start += maxBatch) {
+        await writeTolerantly(database, lines.slice(start, start + maxBatch));
       }
       spool.replayed(segment);
-      logger.info({ records: records.length }, 'replayed spooled usage records');
+      logger.info({ records: lines.length }, 'replayed spooled usage records');
     }
   };
 
@@ -199,15 +198,16 @@ export function createRecorder(options: RecorderOptions): Recorder {
 
   return {
     events,
-    record(record, bodies) {
+    record(record) {
+      const line = JSON.stringify(record);
       let segment: Segment;
       try {
-        segment = spool.append(record);
+        segment = spool.append(line);
       } catch (error) {
         logger.error({ err: error }, 'cannot append to the usage spool; the record is kept in memory only');
         segment = { path: '', outstanding: 0, records: 0, dirty: false, sealed: false, openedAt: 0 };
       }
-      queue.push({ record, segment, bodies: bodies ?? null });
+      queue.push({ record, line, segment });
       if (queue.length >= maxBatch) void flush();
     },
     flush,
@@ -234,4 +234,13 @@ export function createRecorder(options: RecorderOptions): Recorder {
 function isDataError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
+}
+
+function isJson(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
 }

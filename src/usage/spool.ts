@@ -6,7 +6,6 @@
  */
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { UsageRecord } from '../storage/index.js';
 
 export interface Segment {
   readonly path: string;
@@ -49,10 +48,13 @@ export class Spool {
     }
   }
 
-  /** Appends one record durably (to the OS) and returns its segment. Throws only if the disk does. */
-  append(record: UsageRecord): Segment {
+  /**
+   * Appends one record (its JSON line) durably, to the OS, and returns its segment. Throws only if
+   * the disk does.
+   */
+  append(line: string): Segment {
     const open = this.openSegment();
-    writeSync(open.fd, `${JSON.stringify(record)}\n`);
+    writeSync(open.fd, `${line}\n`);
     open.segment.outstanding += 1;
     open.segment.records += 1;
     return open.segment;
@@ -127,8 +129,11 @@ export class Spool {
   }
 }
 
-/** The records of a segment file; a torn last line (a crash mid-write) is skipped. */
-export function readSegment(path: string): UsageRecord[] {
+/**
+ * The record lines of a segment file. A torn last line (a crash mid-write has no newline after it)
+ * is skipped; a line the database cannot read is set aside by the recorder, not here.
+ */
+export function readSegment(path: string): string[] {
   let text: string;
   try {
     if (statSync(path).size === 0) return [];
@@ -136,14 +141,8 @@ export function readSegment(path: string): UsageRecord[] {
   } catch {
     return [];
   }
-  const records: UsageRecord[] = [];
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    try {
-      records.push(JSON.parse(line) as UsageRecord);
-    } catch {
-      // Only the last line can be torn; anything unparsable is not a record.
-    }
-  }
-  return records;
+  const lines = text.split('\n');
+  // Everything after the last newline was never completed.
+  lines.pop();
+  return lines.filter((line) => line.startsWith('{') && line.endsWith('}'));
 }

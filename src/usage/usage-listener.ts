@@ -4,8 +4,6 @@
  * Nothing here is awaited by the proxy.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { promisify } from 'node:util';
-import { constants, gzip, gzipSync } from 'node:zlib';
 import { costOf, picoToUsdString } from '../pricing/index.js';
 import type { Logger } from '../shared/logger.js';
 import type { StoredBodies, UsageRecord } from '../storage/index.js';
@@ -15,16 +13,6 @@ import { rateLimitSnapshot } from './rate-limit.js';
 import type { Recorder } from './recorder.js';
 import { REQUEST_FACTS_BYTES, requestFacts } from './request-facts.js';
 import { createUsageTap, type TapResult, type UsageTap } from './usage-tap.js';
-
-const gzipAsync = promisify(gzip);
-/** Up to this size a body is compressed in place: ~20 µs per 10 KB, where a thread-pool round trip costs ~300 µs. */
-const SYNC_COMPRESS_BYTES = 256 * 1024;
-
-/** Fastest level: bodies are stored for reading later, and CPU on the proxy's machine is what costs. */
-function compress(data: Buffer): Promise<Buffer> {
-  const options = { level: constants.Z_BEST_SPEED };
-  return data.length <= SYNC_COMPRESS_BYTES ? Promise.resolve(gzipSync(data, options)) : gzipAsync(data, options);
-}
 
 /** Bodies larger than this are stored cut short (and flagged): the views need the start, not 30 MB. */
 const MAX_STORED_BODY_BYTES = 8 * 1024 * 1024;
@@ -74,12 +62,12 @@ export function createUsageListenerFactory(options: UsageListenerOptions) {
       const durationMs = performance.now() - startedMs;
       const tapResult = tap === null ? null : end.outcome === 'completed' ? await tap.end() : await tap.abort();
       const requestBody = Buffer.concat(requestChunks);
-      const record = withoutNulCharacters(buildRecord({ start, identity, response, tapResult, end, ttfbMs, durationMs, requestHead: requestBody, warnedModels, logger: options.logger }));
+      const record = buildRecord({ start, identity, response, tapResult, end, ttfbMs, durationMs, requestHead: requestBody, warnedModels, logger: options.logger });
       if (record.conversationId === null && !requestTruncated && start.path === '/v1/messages') {
         record.conversationId = conversationIdFromBody(requestBody, record);
       }
-      const bodies = keepBodies ? storedBodies(start, response, record, requestChunks, requestTruncated, tapResult) : undefined;
-      options.recorder.record(record, bodies);
+      if (keepBodies) record.bodies = storedBodies(start, response, requestBody, requestTruncated, tapResult);
+      options.recorder.record(storable(record));
     };
 
     return {
@@ -184,41 +172,44 @@ function buildRecord({ start, identity, response, tapResult, end, ttfbMs, durati
   };
 }
 
-async function storedBodies(
+function storedBodies(
   start: RecordInputs['start'],
   response: RecordInputs['response'],
-  record: UsageRecord,
-  requestChunks: Buffer[],
+  requestBody: Buffer,
   requestTruncated: boolean,
   tapResult: TapResult | null,
-): Promise<StoredBodies> {
-  const [requestBody, responseBody] = await Promise.all([
-    requestChunks.length === 0 ? null : compress(Buffer.concat(requestChunks)),
-    tapResult === null || tapResult.body === '' ? null : compress(Buffer.from(tapResult.body, 'utf8')),
-  ]);
+): StoredBodies {
   return {
-    requestId: record.id,
-    storedAt: record.startedAt,
     requestHeaders: withoutSecrets(start.requestHeaders),
     responseHeaders: withoutSecrets(response?.headers ?? {}),
-    requestBody,
-    responseBody,
+    request: requestBody.length === 0 ? null : requestBody.toString('utf8'),
+    response: tapResult === null || tapResult.body === '' ? null : tapResult.body,
     requestTruncated,
     responseTruncated: tapResult?.bodyTruncated ?? false,
   };
 }
 
 /**
- * PostgreSQL text cannot hold U+0000, and a client controls what ends up in some fields (the model
- * of a refused request): strip it so one odd request cannot make its record unwritable.
+ * PostgreSQL text cannot hold U+0000 nor a lone surrogate, and a client controls some fields (the
+ * model of a refused request, the bodies): clean them so one odd request cannot make its record
+ * unwritable. Valid text passes untouched (one scan).
  */
-function withoutNulCharacters(record: UsageRecord): UsageRecord {
-  const fields = record as unknown as Record<string, unknown>;
+function storable(record: UsageRecord): UsageRecord {
+  cleanStrings(record as unknown as Record<string, unknown>);
+  if (record.bodies) cleanStrings(record.bodies as unknown as Record<string, unknown>);
+  return record;
+}
+
+function cleanStrings(fields: Record<string, unknown>): void {
   for (const key of Object.keys(fields)) {
     const value = fields[key];
-    if (typeof value === 'string' && value.includes('\u0000')) fields[key] = value.replaceAll('\u0000', '');
+    if (typeof value === 'string') fields[key] = cleanText(value);
   }
-  return record;
+}
+
+function cleanText(value: string): string {
+  const text = value.isWellFormed() ? value : value.toWellFormed();
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '') : text;
 }
 
 /** Headers as stored: credentials and cookies never leave the process. */

@@ -48,7 +48,7 @@ describe.each(BACKENDS)('ledger queries on $name', (backend) => {
     testDb = await backend.create();
     db = await openDatabase({ databaseUrl: testDb.url, dataDir: '/nonexistent' });
     await writeUsageBatch(db, RECORDS);
-    await writeUsageBatch(db, [], []);
+    await writeUsageBatch(db, []);
     await writeUsageBatch(db, [
       record('2026-11-24T10:00:00Z', {
         id: 'req_q_rl',

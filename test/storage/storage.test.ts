@@ -42,15 +42,17 @@ describe.each(BACKENDS)('storage on $name', (backend) => {
 
   it('applies the migrations once and records them', async () => {
     const versions = await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-    expect(versions.map((row) => row.version)).toEqual([1]);
-    const { migrate } = await import('../../src/storage/index.js');
+    const { migrate, loadMigrations } = await import('../../src/storage/index.js');
+    const files = await loadMigrations();
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    expect(versions.map((row) => row.version)).toEqual(files.map((file) => file.version));
     expect((await migrate(db)).applied).toEqual([]);
   });
 
   it('refuses a database migrated by a newer version, with a clear message', async () => {
     await db.query("INSERT INTO schema_migrations (version, name) VALUES (999, 'from-the-future')");
     const { migrate } = await import('../../src/storage/index.js');
-    await expect(migrate(db)).rejects.toThrow(/schema is at version 999, newer than this Claude Nexus knows \(1\)\. Upgrade Claude Nexus/);
+    await expect(migrate(db)).rejects.toThrow(/schema is at version 999, newer than this Claude Nexus knows \(\d+\)\. Upgrade Claude Nexus/);
   });
 
   it('stores every field of a record and reads it back exactly', async () => {
@@ -138,24 +140,35 @@ describe.each(BACKENDS)('storage on $name', (backend) => {
     expect(rows[0]?.headers['anthropic-ratelimit-unified-status']).toBe('allowed');
   });
 
-  it('stores compressed bodies as bytes', async () => {
-    const record = usageRecord();
-    const bytes = Buffer.from([0x1f, 0x8b, 0, 1, 2, 255]);
-    await writeUsageBatch(db, [record], [
-      {
-        requestId: record.id,
-        storedAt: record.startedAt,
-        requestHeaders: { 'content-type': 'application/json' },
-        responseHeaders: { 'request-id': 'req_1' },
-        requestBody: bytes,
-        responseBody: null,
-        requestTruncated: false,
-        responseTruncated: false,
-      },
-    ]);
-    const [row] = await db.query<{ request_body: Buffer; response_body: Buffer | null }>('SELECT request_body, response_body FROM request_bodies');
-    expect(Buffer.from(row?.request_body ?? []).equals(bytes)).toBe(true);
-    expect(row?.response_body).toBeNull();
+  it('stores bodies as text, headers as JSON, and keeps the first copy on a replay', async () => {
+    const body = `{"messages":[{"role":"user","content":"héllo ${'x'.repeat(5000)}"}]}`;
+    const bodies = {
+      requestHeaders: { 'content-type': 'application/json', 'x-claude-code-session-id': 's1' },
+      responseHeaders: { 'request-id': 'req_1' },
+      request: body,
+      response: null,
+      requestTruncated: true,
+      responseTruncated: false,
+    };
+    const record = usageRecord({ bodies });
+    await writeUsageBatch(db, [record]);
+    await writeUsageBatch(db, [{ ...record, bodies: { ...bodies, request: 'replayed' } }]);
+    const rows = await db.query<{ request_text: string; response_text: string | null; request_headers: Record<string, string>; request_truncated: boolean }>(
+      'SELECT request_text, response_text, request_headers, request_truncated FROM request_bodies',
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.request_text).toBe(body);
+    expect(rows[0]?.response_text).toBeNull();
+    expect(rows[0]?.request_headers['x-claude-code-session-id']).toBe('s1');
+    expect(rows[0]?.request_truncated).toBe(true);
+  });
+
+  it('writes a record with no bodies and no rate-limit snapshot without touching those tables', async () => {
+    await writeUsageBatch(db, [usageRecord({ bodies: null, rateLimit: null })]);
+    const [counts] = await db.query<{ bodies: number; limits: number }>(
+      'SELECT (SELECT count(*) FROM request_bodies)::int AS bodies, (SELECT count(*) FROM rate_limit_snapshots)::int AS limits',
+    );
+    expect(counts).toEqual({ bodies: 0, limits: 0 });
   });
 
   it('writes large batches in one call', async () => {
