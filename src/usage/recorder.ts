@@ -55,7 +55,12 @@ export function createRecorder(options: RecorderOptions): Recorder {
   const maxBatch = options.maxBatch ?? 1000;
   const retryMs = options.retryMs ?? 500;
   const maxRetryMs = options.maxRetryMs ?? 15_000;
-  const spool = new Spool({ dir: options.spoolDir });
+  const spool = new Spool({
+    dir: options.spoolDir,
+    onWriteError: (error) => {
+      logger.error({ err: error }, 'cannot append to the usage spool; the records are kept in memory only');
+    },
+  });
   const events = new EventEmitter<{ written: [UsageRecord[]] }>();
   let queue: Pending[] = [];
   let db: Database | null = null;

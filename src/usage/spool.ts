@@ -20,6 +20,8 @@ export interface Segment {
 
 export interface SpoolOptions {
   dir: string;
+  /** A deferred write failed (disk full…). */
+  onWriteError?: (error: unknown) => void;
   /** Seal the open segment after this many records or milliseconds. */
   maxRecords?: number;
   maxAgeMs?: number;
@@ -27,6 +29,8 @@ export interface SpoolOptions {
 
 export class Spool {
   private current: { segment: Segment; fd: number } | null = null;
+  private pending: string[] = [];
+  private flushTimer: NodeJS.Immediate | null = null;
   private readonly segments = new Set<Segment>();
   private sequence = 0;
   private readonly maxRecords: number;
@@ -49,15 +53,34 @@ export class Spool {
   }
 
   /**
-   * Appends one record (its JSON line) durably, to the OS, and returns its segment. Throws only if
-   * the disk does.
+   * Appends one record (its JSON line) and returns its segment. The lines appended while one event
+   * loop turn runs reach the OS together at the end of it (one write instead of one per record):
+   * a kill -9 can only take what the turn that dies was still building anyway.
    */
   append(line: string): Segment {
     const open = this.openSegment();
-    writeSync(open.fd, `${line}\n`);
+    this.pending.push(line);
     open.segment.outstanding += 1;
     open.segment.records += 1;
+    this.flushTimer ??= setImmediate(() => {
+      this.flushTimer = null;
+      this.writePending();
+    });
     return open.segment;
+  }
+
+  /** Writes the lines appended so far to the open segment. */
+  writePending(): void {
+    const open = this.current;
+    if (open === null || this.pending.length === 0) return;
+    const text = `${this.pending.join('\n')}\n`;
+    this.pending = [];
+    try {
+      writeSync(open.fd, text);
+    } catch (error) {
+      // The records are still queued for the database; only their safety copy is missing.
+      this.options.onWriteError?.(error);
+    }
   }
 
   /** `count` records of `segment` are in the database. */
@@ -116,6 +139,7 @@ export class Spool {
   private seal(): void {
     const open = this.current;
     if (open === null) return;
+    this.writePending();
     this.current = null;
     closeSync(open.fd);
     open.segment.sealed = true;

@@ -321,6 +321,14 @@ describe('usage tap on JSON and other bodies', () => {
     expect(await json(message, { maxJsonBytes: 64 })).toMatchObject({ usage: null, model: null, malformedEvents: 0 });
   });
 
+  it('reads usage from a kept JSON body longer than what is kept, and keeps only its start', async () => {
+    const text = JSON.stringify(message);
+    const kept = await json(message, { keepBody: true, maxKeepBytes: 20 });
+    expect(kept).toMatchObject({ body: text.slice(0, 20), bodyTruncated: true, model: message.model });
+    expect(kept.usage?.outputTokens).toBe(6);
+    expect(await json(message, { keepBody: true, maxJsonBytes: 64 })).toMatchObject({ usage: null, body: text, bodyTruncated: false });
+  });
+
   it('counts a body that is not JSON, but not one that was cut', async () => {
     expect((await tap('{"type":"mess', { contentType: 'application/json' })).malformedEvents).toBe(1);
     expect(await tap('{"type":"mess', { contentType: 'application/json', cut: true })).toMatchObject({ malformedEvents: 0, usage: null });

@@ -94,8 +94,11 @@ export function createUsageTap(options: UsageTapOptions): UsageTap {
   const kind = responseKind(options.contentType);
   const maxJsonBytes = options.maxJsonBytes ?? 16 * MIB;
   const findings = noFindings();
-  const reader = kind === 'sse' ? createSseReader(findings, maxJsonBytes) : kind === 'json' ? createJsonReader(findings, maxJsonBytes) : null;
-  const kept = options.keepBody ? createCollector(options.maxKeepBytes ?? 8 * MIB) : null;
+  const maxKeepBytes = options.maxKeepBytes ?? 8 * MIB;
+  // A JSON body that is kept anyway is parsed from the same copy: one copy, one decode.
+  const shareKept = kind === 'json' && options.keepBody;
+  const kept = options.keepBody ? createCollector(shareKept ? Math.max(maxKeepBytes, maxJsonBytes) : maxKeepBytes) : null;
+  const reader = kind === 'sse' ? createSseReader(findings, maxJsonBytes) : kind === 'json' ? createJsonReader(findings, shareKept && kept !== null ? kept : createCollector(maxJsonBytes), maxJsonBytes) : null;
   const boundary = createBoundaryTracker();
   // Nothing reads an `other` body that is not kept: leave it undecoded.
   const idle = reader === null && kept === null;
@@ -104,7 +107,7 @@ export function createUsageTap(options: UsageTapOptions): UsageTap {
     try {
       boundary.push(bytes);
       kept?.push(bytes);
-      reader?.push(bytes);
+      if (!shareKept) reader?.push(bytes);
     } catch {
       findings.malformedEvents += 1;
     }
@@ -124,8 +127,7 @@ export function createUsageTap(options: UsageTapOptions): UsageTap {
       ...rest,
       kind,
       usage: usage === null ? null : completeUsage(usage),
-      body: kept?.text() ?? '',
-      bodyTruncated: kept?.truncated ?? false,
+      ...keptBody(kept, maxKeepBytes),
       atEventBoundary: kind === 'sse' && plain && boundary.atBlankLine(),
       decodeError: decoder.error,
     };
@@ -234,15 +236,14 @@ function applyUsage(findings: Findings, usage: PartialUsage | null, stopReason: 
   findings.usage = findings.usage === null ? usage : overlayUsage(findings.usage, usage);
 }
 
-function createJsonReader(findings: Findings, maxBytes: number): Reader {
-  const body = createCollector(maxBytes);
+function createJsonReader(findings: Findings, body: Collector, maxBytes: number): Reader {
   return {
     push: (bytes) => {
       body.push(bytes);
     },
     finish: (cut) => {
       // Past the limit the copy is incomplete and cannot parse: usage stays unknown.
-      if (body.truncated) return;
+      if (body.truncated || body.size > maxBytes) return;
       const json = parseJson(body.text());
       if (json === undefined) {
         if (!cut) findings.malformedEvents += 1;
@@ -259,11 +260,27 @@ function createJsonReader(findings: Findings, maxBytes: number): Reader {
   };
 }
 
-/** A bounded side copy of decoded bytes. */
-function createCollector(limit: number): { push(bytes: Buffer): void; text(): string; readonly truncated: boolean } {
+interface Collector {
+  push(bytes: Buffer): void;
+  text(): string;
+  /** The text of the first `limit` bytes (without a character cut in half). */
+  prefix(limit: number): string;
+  readonly size: number;
+  readonly truncated: boolean;
+}
+
+function keptBody(kept: Collector | null, limit: number): Pick<TapResult, 'body' | 'bodyTruncated'> {
+  if (kept === null) return { body: '', bodyTruncated: false };
+  if (kept.size > limit) return { body: kept.prefix(limit), bodyTruncated: true };
+  return { body: kept.text(), bodyTruncated: kept.truncated };
+}
+
+/** A bounded side copy of decoded bytes; its text is decoded once. */
+function createCollector(limit: number): Collector {
   const chunks: Buffer[] = [];
   let size = 0;
   let truncated = false;
+  let decoded: string | null = null;
   return {
     push(bytes) {
       const room = limit - size;
@@ -275,7 +292,11 @@ function createCollector(limit: number): { push(bytes: Buffer): void; text(): st
       size += part.length;
     },
     // When truncated, `stream: true` drops a character cut in half instead of inventing U+FFFD.
-    text: () => new TextDecoder().decode(Buffer.concat(chunks, size), { stream: truncated }),
+    text: () => (decoded ??= new TextDecoder().decode(Buffer.concat(chunks, size), { stream: truncated })),
+    prefix: (cut) => new TextDecoder().decode(Buffer.concat(chunks, size).subarray(0, cut), { stream: true }),
+    get size() {
+      return size;
+    },
     get truncated() {
       return truncated;
     },
