@@ -15,6 +15,7 @@ describe('loadConfig', () => {
     expect(config.claudeApiBaseUrl.href).toBe('https://api.anthropic.com/');
     expect(config.oauthTokenUrl.href).toBe('https://platform.claude.com/v1/oauth/token');
     expect(config.oauthClientId).toBe('9d1c250a-e61b-44d9-88ed-5944d1962f5e');
+    expect(config.oauthAuthorizeUrl.href).toBe('https://claude.ai/oauth/authorize');
     expect(config.credentialsDir).toBe('./credentials');
     expect(config.databaseUrl).toBeUndefined();
     expect(config.dataDir).toBe('./data');
@@ -34,6 +35,7 @@ describe('loadConfig', () => {
         CLAUDE_API_BASE_URL: 'http://127.0.0.1:9999/prefix',
         CLAUDE_OAUTH_TOKEN_URL: 'http://127.0.0.1:9999/v1/oauth/token',
         CLAUDE_OAUTH_CLIENT_ID: 'client',
+        CLAUDE_OAUTH_AUTHORIZE_URL: 'http://127.0.0.1:9999/oauth/authorize',
         CREDENTIALS_DIR: '/etc/nexus',
         DATABASE_URL: 'postgres://u:p@localhost/db',
         DATA_DIR: '/var/lib/nexus',
@@ -58,6 +60,7 @@ describe('loadConfig', () => {
       passthrough: false,
     });
     expect(config.claudeApiBaseUrl.pathname).toBe('/prefix');
+    expect(config.oauthAuthorizeUrl.href).toBe('http://127.0.0.1:9999/oauth/authorize');
   });
 
   it.each([
@@ -65,11 +68,23 @@ describe('loadConfig', () => {
     ['PORT', '70000', /PORT must be a port/],
     ['UPSTREAM_TIMEOUT_MS', '-5', /UPSTREAM_TIMEOUT_MS must be a positive whole number/],
     ['CLAUDE_API_BASE_URL', 'ftp://x', /CLAUDE_API_BASE_URL must be an http\(s\) URL/],
+    ['CLAUDE_OAUTH_AUTHORIZE_URL', 'claude.ai/oauth', /CLAUDE_OAUTH_AUTHORIZE_URL must be an http\(s\) URL/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
     ['PASSTHROUGH', 'maybe', /PASSTHROUGH must be on or off/],
   ])('stops on a bad %s with a message naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value }, noFile)).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value }, noFile)).toThrow(message);
+  });
+
+  it('reads what the report commands use: NEXUS_URL, NEXUS_API_KEY, NO_COLOR and COLUMNS', () => {
+    const config = loadConfig({ NEXUS_URL: 'http://dashboard:3001', NEXUS_API_KEY: 'k', NO_COLOR: '1', COLUMNS: '80' }, noFile);
+    expect(config.nexusUrl?.href).toBe('http://dashboard:3001/');
+    expect(config).toMatchObject({ nexusApiKey: 'k', noColor: true, columns: 80 });
+    const bare = loadConfig({}, noFile);
+    expect(bare).toMatchObject({ nexusUrl: undefined, nexusApiKey: undefined, noColor: false, columns: undefined });
+    // NO_COLOR counts only when non-empty (no-color.org); a COLUMNS that is no width is ignored, not fatal.
+    expect(loadConfig({ NO_COLOR: '', COLUMNS: 'wide' }, noFile)).toMatchObject({ noColor: false, columns: undefined });
+    expect(() => loadConfig({ NEXUS_URL: 'dashboard:3001' }, noFile)).toThrow(/NEXUS_URL must be an http\(s\) URL/);
   });
 
   it('never echoes a bad DATABASE_URL, which may hold a password', () => {

@@ -16,6 +16,8 @@ export interface Config {
   readonly host: string;
   readonly claudeApiBaseUrl: URL;
   readonly oauthTokenUrl: URL;
+  /** Where `nexus credentials login` sends the browser. */
+  readonly oauthAuthorizeUrl: URL;
   readonly oauthClientId: string;
   readonly credentialsDir: string;
   /** Unset: the embedded PGlite database under dataDir. */
@@ -31,6 +33,14 @@ export interface Config {
   readonly storeBodies: boolean;
   /** Stored bodies older than this many days are pruned (usage records are kept). */
   readonly retentionDays: number;
+  /** Dashboard the report commands read from (NEXUS_URL); unset: the database itself. */
+  readonly nexusUrl: URL | undefined;
+  /** Key for nexusUrl (NEXUS_API_KEY); the report commands fall back to dashboardApiKey. */
+  readonly nexusApiKey: string | undefined;
+  /** NO_COLOR (https://no-color.org): set and non-empty turns colour off. */
+  readonly noColor: boolean;
+  /** Terminal width from COLUMNS, when it is a positive whole number. */
+  readonly columns: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -60,6 +70,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     host: get('HOST') ?? '0.0.0.0',
     claudeApiBaseUrl: httpUrl(get, 'CLAUDE_API_BASE_URL', 'https://api.anthropic.com'),
     oauthTokenUrl: httpUrl(get, 'CLAUDE_OAUTH_TOKEN_URL', 'https://platform.claude.com/v1/oauth/token'),
+    oauthAuthorizeUrl: httpUrl(get, 'CLAUDE_OAUTH_AUTHORIZE_URL', 'https://claude.ai/oauth/authorize'),
     oauthClientId: get('CLAUDE_OAUTH_CLIENT_ID') ?? '9d1c250a-e61b-44d9-88ed-5944d1962f5e',
     credentialsDir: get('CREDENTIALS_DIR') ?? './credentials',
     databaseUrl: databaseUrl(get),
@@ -70,6 +81,10 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     passthrough: onOff(get, 'PASSTHROUGH', true),
     storeBodies: onOff(get, 'STORE_BODIES', true),
     retentionDays: positiveInt(get, 'RETENTION_DAYS', 30),
+    nexusUrl: get('NEXUS_URL') === undefined ? undefined : httpUrl(get, 'NEXUS_URL', ''),
+    nexusApiKey: get('NEXUS_API_KEY'),
+    noColor: get('NO_COLOR') !== undefined,
+    columns: columns(get),
   });
 }
 
@@ -117,6 +132,12 @@ function httpUrl(get: Getter, name: string, fallback: string): URL {
     throw new ConfigError(`${name} must be an http(s) URL, got "${raw}".`);
   }
   return url;
+}
+
+/** Shells set COLUMNS for their own use: a value that is not a width is ignored, never fatal. */
+function columns(get: Getter): number | undefined {
+  const raw = get('COLUMNS');
+  return raw !== undefined && /^\d+$/.test(raw) && Number(raw) > 0 ? Number(raw) : undefined;
 }
 
 function databaseUrl(get: Getter): string | undefined {

@@ -107,8 +107,42 @@ export function withRotatedTokens(raw: Record<string, unknown>, tokens: RotatedT
   };
 }
 
+/** What stays when a file's credential is replaced: who may use it and the name usage is kept under. */
+export interface KeptFields {
+  clientApiKey: string | undefined;
+  accountId: string | undefined;
+}
+
+/** A new file's JSON in the API-key shape. */
+export function apiKeyFileJson(apiKey: string, kept: KeptFields): Record<string, unknown> {
+  return { type: 'api_key', api_key: apiKey, ...keptJson(kept) };
+}
+
+/** A new file's JSON in the seed's OAuth shape (expiresAt as an ISO date). */
+export function oauthFileJson(tokens: OAuthTokens & { scopes?: readonly string[] | undefined }, kept: KeptFields): Record<string, unknown> {
+  const oauth = {
+    accessToken: tokens.accessToken,
+    ...(tokens.refreshToken === undefined ? {} : { refreshToken: tokens.refreshToken }),
+    ...(tokens.expiresAt === undefined ? {} : { expiresAt: new Date(tokens.expiresAt).toISOString() }),
+    ...(tokens.scopes === undefined ? {} : { scopes: [...tokens.scopes] }),
+  };
+  return { type: 'oauth', oauth, ...keptJson(kept) };
+}
+
+function keptJson({ clientApiKey, accountId }: KeptFields): Record<string, string> {
+  return {
+    ...(clientApiKey === undefined ? {} : { client_api_key: clientApiKey }),
+    ...(accountId === undefined ? {} : { accountId }),
+  };
+}
+
+export interface AtomicWriteOptions {
+  /** Runs once the new content is safely on disk, just before it replaces the file; throw to abandon the write. */
+  beforeRename?: () => Promise<void>;
+}
+
 /** Writes via a temp file, fsync and rename, mode 0600: a crash leaves the old or the new file, never half of one. */
-export async function writeFileAtomically(path: string, content: string): Promise<void> {
+export async function writeFileAtomically(path: string, content: string, options: AtomicWriteOptions = {}): Promise<void> {
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const handle = await open(temp, 'wx', 0o600);
   try {
@@ -119,6 +153,7 @@ export async function writeFileAtomically(path: string, content: string): Promis
   }
   try {
     await chmod(temp, 0o600);
+    await options.beforeRename?.();
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { credentialFileName, domainCandidates } from './domain.js';
+import { credentialFileName, domainCandidates, parseDomainName } from './domain.js';
 
 describe('domainCandidates', () => {
   it('tries the host with its port first, then without', () => {
@@ -18,5 +18,16 @@ describe('domainCandidates', () => {
   it('names the file after the domain', () => {
     const [domain] = domainCandidates('team.example.com') ?? [];
     expect(domain && credentialFileName(domain)).toBe('team.example.com.credentials.json');
+  });
+});
+
+describe('parseDomainName', () => {
+  it('keeps the port and lowercases, as the proxy would look the file up', () => {
+    expect(parseDomainName('Team.Example.com:3000')).toBe('team.example.com:3000');
+    expect(parseDomainName('localhost')).toBe('localhost');
+  });
+
+  it.each(['', '..', '../x', 'a/b', 'x.credentials.json/..', ' host'])('rejects %j', (text) => {
+    expect(parseDomainName(text)).toBeNull();
   });
 });

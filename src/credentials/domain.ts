@@ -21,6 +21,14 @@ export function domainCandidates(hostHeader: string | undefined): DomainName[] |
   return match[2] === undefined ? [name] : [host as DomainName, name];
 }
 
+/**
+ * A domain named on the command line: the same rules as a Host header, taken exactly as given
+ * (lowercased, port kept). Returns null for anything that could escape the folder.
+ */
+export function parseDomainName(text: string): DomainName | null {
+  return domainCandidates(text)?.[0] ?? null;
+}
+
 /** File holding a domain's credential inside the credentials folder. */
 export function credentialFileName(domain: DomainName): string {
   return `${domain}.credentials.json`;

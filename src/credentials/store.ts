@@ -16,7 +16,7 @@ import {
   type CredentialFile,
 } from './credential-file.js';
 import { credentialFileName, type DomainName } from './domain.js';
-import { exchangeRefreshToken, TokenRefreshError, type TokenEndpoint } from './token-endpoint.js';
+import { exchangeRefreshToken, TokenEndpointError, type TokenEndpoint } from './token-endpoint.js';
 
 /** What the proxy sends upstream in place of the client's key. */
 export type UpstreamAuth = { kind: 'api_key'; apiKey: string } | { kind: 'oauth'; accessToken: string };
@@ -110,18 +110,17 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
     if (tokens.refreshToken === undefined) {
       throw new CredentialError(
         `The OAuth token for ${domain.domain} has expired and its credentials file has no refresh token. ` +
-          `Log in again (for example with Claude Code's /login) and put the new tokens in ${credentialFileName(domain.domain)}.`,
+          logInAgain(domain.domain),
       );
     }
     let rotated;
     try {
       rotated = await exchangeRefreshToken(tokenEndpoint, tokens.refreshToken);
     } catch (error) {
-      if (!(error instanceof TokenRefreshError)) throw error;
+      if (!(error instanceof TokenEndpointError)) throw error;
       logger?.warn({ domain: domain.domain, reason: error.message }, 'oauth refresh failed');
       throw new CredentialError(
-        `Refreshing the OAuth token for ${domain.domain} failed: ${error.message}. ` +
-          `Log in again (for example with Claude Code's /login) and put the new tokens in ${credentialFileName(domain.domain)}.`,
+        `Refreshing the OAuth token for ${domain.domain} failed: ${error.message}. ${logInAgain(domain.domain)}`,
       );
     }
     const raw = withRotatedTokens(file.raw, rotated);
@@ -185,6 +184,13 @@ function authOf(file: CredentialFile): UpstreamAuth {
   return credential.kind === 'api_key'
     ? { kind: 'api_key', apiKey: credential.apiKey }
     : { kind: 'oauth', accessToken: credential.tokens.accessToken };
+}
+
+function logInAgain(domain: DomainName): string {
+  return (
+    `Log in again with "nexus credentials login ${domain}" on the proxy's host ` +
+    `(or put the tokens of Claude Code's /login in ${credentialFileName(domain)}).`
+  );
 }
 
 function unreadable(domain: DomainName, reason: string): CredentialError {

@@ -1,5 +1,6 @@
 /**
- * The OAuth refresh-token grant against Claude's token endpoint (JSON body, as Claude Code sends it).
+ * Grants against Claude's OAuth token endpoint (JSON body, as Claude Code sends it): the
+ * refresh-token grant here, the authorization-code grant in oauth-login.ts.
  * Refresh tokens rotate: the one sent here is dead once the endpoint answers.
  */
 import { request, type Dispatcher } from 'undici';
@@ -24,33 +25,43 @@ const errorResponse = z.looseObject({
   error_description: z.string().optional(),
 });
 
-export class TokenRefreshError extends Error {
-  override readonly name = 'TokenRefreshError';
+/** The endpoint could not be reached or refused the grant; the message never holds a token or code. */
+export class TokenEndpointError extends Error {
+  override readonly name = 'TokenEndpointError';
 }
 
-/** Exchanges `refreshToken` for a new pair; keeps the old refresh token if none is returned. */
-export async function exchangeRefreshToken(endpoint: TokenEndpoint, refreshToken: string): Promise<RotatedTokens> {
+/**
+ * POSTs one grant (plus `client_id`) and returns the JSON of a 200 answer.
+ * @throws TokenEndpointError when unreachable or on any other status, quoting the endpoint's error code.
+ */
+export async function postTokenGrant(endpoint: TokenEndpoint, grant: Record<string, string>): Promise<unknown> {
   const timeoutMs = endpoint.timeoutMs ?? 30_000;
   let response: Dispatcher.ResponseData;
   try {
     response = await request(endpoint.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: endpoint.clientId }),
+      body: JSON.stringify({ ...grant, client_id: endpoint.clientId }),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
       ...(endpoint.dispatcher === undefined ? {} : { dispatcher: endpoint.dispatcher }),
     });
   } catch (error) {
-    throw new TokenRefreshError(`the token endpoint could not be reached (${(error as Error).message})`);
+    throw new TokenEndpointError(`the token endpoint could not be reached (${(error as Error).message})`);
   }
   const text = await response.body.text();
   const json = safeJson(text);
   if (response.statusCode !== 200) {
-    throw new TokenRefreshError(`the token endpoint answered ${response.statusCode}${describeError(json)}`);
+    throw new TokenEndpointError(`the token endpoint answered ${response.statusCode}${describeError(json)}`);
   }
+  return json;
+}
+
+/** Exchanges `refreshToken` for a new pair; keeps the old refresh token if none is returned. */
+export async function exchangeRefreshToken(endpoint: TokenEndpoint, refreshToken: string): Promise<RotatedTokens> {
+  const json = await postTokenGrant(endpoint, { grant_type: 'refresh_token', refresh_token: refreshToken });
   const parsed = tokenResponse.safeParse(json);
-  if (!parsed.success) throw new TokenRefreshError('the token endpoint answered without an access_token');
+  if (!parsed.success) throw new TokenEndpointError('the token endpoint answered without an access_token');
   return {
     accessToken: parsed.data.access_token,
     refreshToken: parsed.data.refresh_token ?? refreshToken,

@@ -5,8 +5,13 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import {
+  activityBounds,
   assertTimeZone,
   conversations,
+  fiveHourResetsByAccount,
+  hourlyUsage,
+  rangeUsage,
+  sessionUsage,
   fiveHourResets,
   latestPlanUtilization,
   usageBreakdown,
@@ -36,6 +41,18 @@ const periodQuery = filters.extend({
   tz: z.string().default('UTC').refine(isTimeZone, 'is not a known IANA time zone'),
   by: z.enum(['model', 'domain', 'account']).optional(),
   startOfWeek: z.coerce.number().int().min(0).max(6).default(1),
+});
+
+const sessionQuery = filters.omit({ since: true, until: true }).extend({
+  session: z.string().min(1).optional(),
+  lastSince: date.optional(),
+  lastUntil: date.optional(),
+});
+
+const rangesBody = filters.omit({ since: true, until: true }).extend({
+  ranges: z
+    .array(z.object({ account: z.string(), start: z.iso.datetime().transform((v) => new Date(v)), end: z.iso.datetime().transform((v) => new Date(v)) }))
+    .max(100_000),
 });
 
 const breakdownQuery = filters.extend({ by: z.enum(['model', 'domain', 'account']).optional() });
@@ -68,6 +85,34 @@ export function createUsageApi(database: () => Promise<Database>): Hono {
     const [entries, serverResets] = await Promise.all([usageEntries(db, query), fiveHourResets(db, query)]);
     return c.json({ blocks: toBlocks(entries, { now: new Date(), serverResets }) });
   });
+  // The report commands' queries (nexus daily … blocks --url): the same functions the CLI runs on a database.
+  api.get('/usage/sessions', async (c) => {
+    const query = parse(c, sessionQuery);
+    if (query instanceof Response) return query;
+    return c.json({ sessions: await sessionUsage(await database(), query) });
+  });
+  api.get('/usage/hours', async (c) => {
+    const query = parse(c, filters);
+    if (query instanceof Response) return query;
+    return c.json({ hours: await hourlyUsage(await database(), query) });
+  });
+  api.get('/usage/five-hour-resets', async (c) => {
+    const query = parse(c, filters);
+    if (query instanceof Response) return query;
+    return c.json({ resets: await fiveHourResetsByAccount(await database(), query) });
+  });
+  api.post('/usage/ranges', async (c) => {
+    const body = await parseBody(c, rangesBody);
+    if (body instanceof Response) return body;
+    const { ranges, ...rest } = body;
+    return c.json({ ranges: await rangeUsage(await database(), rest, ranges) });
+  });
+  api.post('/usage/activity-bounds', async (c) => {
+    const body = await parseBody(c, rangesBody);
+    if (body instanceof Response) return body;
+    const { ranges, ...rest } = body;
+    return c.json({ bounds: await activityBounds(await database(), rest, ranges) });
+  });
   api.get('/conversations', async (c) => {
     const query = parse(c, conversationQuery);
     if (query instanceof Response) return query;
@@ -82,6 +127,19 @@ function parse<T extends z.ZodType>(c: Context, schema: T): z.infer<T> | Respons
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'query'} ${issue.message}`);
   return c.json({ type: 'error', error: { type: 'invalid_request_error', message: `Bad query: ${problems.join('; ')}` } }, 400);
+}
+
+async function parseBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T> | Response> {
+  let json: unknown;
+  try {
+    json = await c.req.json();
+  } catch {
+    return c.json({ type: 'error', error: { type: 'invalid_request_error', message: 'Bad body: expected JSON.' } }, 400);
+  }
+  const result = schema.safeParse(json);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'body'} ${issue.message}`);
+  return c.json({ type: 'error', error: { type: 'invalid_request_error', message: `Bad body: ${problems.join('; ')}` } }, 400);
 }
 
 function isTimeZone(value: string): boolean {

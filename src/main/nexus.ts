@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 /** The `nexus` command: runs the services and the tools that read and manage them. */
 import { UsageError, type Command } from '../cli/index.js';
+import { credentialsCommand } from '../cli/index.js';
+import { reportCommand } from '../cli/index.js';
 import { ConfigError } from '../config.js';
 import { VERSION } from '../shared/version.js';
 import { DatabaseError } from '../storage/index.js';
@@ -13,6 +15,12 @@ const COMMANDS: Record<string, Command> = {
   proxy: serviceCommand(['proxy'], 'run the proxy only'),
   dashboard: serviceCommand(['dashboard'], 'run the dashboard only'),
   reprice: repriceCommand,
+  credentials: credentialsCommand,
+  daily: reportCommand('daily'),
+  weekly: reportCommand('weekly'),
+  monthly: reportCommand('monthly'),
+  session: reportCommand('session'),
+  blocks: reportCommand('blocks'),
 };
 
 function usage(): string {

@@ -18,7 +18,7 @@ export function assertClientKey(domain: ManagedDomain, headers: IncomingHttpHead
     throw new ApiError(
       'authentication_error',
       `The credentials file for ${domain.domain} has no client_api_key, so no client may use it. ` +
-        'Add a long random "client_api_key" to that file and give it to the clients.',
+        `Create one with "nexus credentials generate-client-key ${domain.domain}" and give it to the clients.`,
     );
   }
   const presented = presentedCredential(headers);

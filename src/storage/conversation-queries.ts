@@ -67,11 +67,22 @@ export interface PlanUtilization {
 
 /** The server's most recent 5-hour and 7-day utilization per account (from its rate-limit headers). */
 export async function latestPlanUtilization(db: Queryable): Promise<PlanUtilization[]> {
+  // A skip scan over the accounts, then the newest snapshot of each: index probes, not a scan of
+  // every snapshot (there is one per OAuth response).
   const rows = await db.query(
-    `SELECT DISTINCT ON (account) account, observed_at, unified_status, five_hour_utilization, five_hour_reset,
-       seven_day_utilization, seven_day_reset
-     FROM rate_limit_snapshots WHERE five_hour_utilization IS NOT NULL OR seven_day_utilization IS NOT NULL
-     ORDER BY account, observed_at DESC`,
+    `WITH RECURSIVE accounts(account) AS (
+       (SELECT account FROM rate_limit_snapshots ORDER BY account LIMIT 1)
+       UNION ALL
+       SELECT (SELECT s.account FROM rate_limit_snapshots s WHERE s.account > accounts.account ORDER BY s.account LIMIT 1)
+       FROM accounts WHERE accounts.account IS NOT NULL
+     )
+     SELECT latest.* FROM accounts CROSS JOIN LATERAL (
+       SELECT account, observed_at, unified_status, five_hour_utilization, five_hour_reset, seven_day_utilization, seven_day_reset
+       FROM rate_limit_snapshots s
+       WHERE s.account = accounts.account AND (five_hour_utilization IS NOT NULL OR seven_day_utilization IS NOT NULL)
+       ORDER BY observed_at DESC LIMIT 1
+     ) latest
+     ORDER BY latest.account`,
   );
   return rows.map((row) => ({
     account: String(row.account),

@@ -28,3 +28,17 @@ export {
   type PlanUtilization,
   type UsageEntry,
 } from './conversation-queries.js';
+export {
+  sessionUsage,
+  hourlyUsage,
+  rangeUsage,
+  activityBounds,
+  fiveHourResetsByAccount,
+  type SessionModelUsage,
+  type SessionUsageQuery,
+  type HourlyUsage,
+  type AccountRange,
+  type RangeUsage,
+  type ActivityBounds,
+  type AccountReset,
+} from './report-queries.js';

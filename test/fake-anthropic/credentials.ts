@@ -18,6 +18,8 @@ export interface CredentialStore {
   authenticate(headers: IncomingHttpHeaders): AuthResult;
   /** Consumes a live refresh token and mints a new pair; undefined if it is unknown or used. */
   rotate(refreshToken: string): OAuthPair | undefined;
+  /** Mints a new live pair (a login). */
+  issue(): OAuthPair;
   currentOAuth(): OAuthPair[];
 }
 
@@ -39,6 +41,11 @@ export function createCredentialStore(apiKeys: string[], pairs: OAuthPair[]): Cr
     refresh.set(pair.refreshToken, pair.accessToken);
   };
   pairs.forEach(addOAuth);
+  const issue = (): OAuthPair => {
+    const pair = { accessToken: newId('sk-ant-oat01-', 64), refreshToken: newId('sk-ant-ort01-', 64) };
+    addOAuth(pair);
+    return pair;
+  };
 
   const checkBearer = (token: string, headers: IncomingHttpHeaders): AuthResult => {
     if (keys.has(token)) return { ok: true, kind: 'api-key' };
@@ -64,10 +71,9 @@ export function createCredentialStore(apiKeys: string[], pairs: OAuthPair[]): Cr
     },
     rotate(refreshToken) {
       if (!refresh.delete(refreshToken)) return undefined;
-      const pair = { accessToken: newId('sk-ant-oat01-', 64), refreshToken: newId('sk-ant-ort01-', 64) };
-      addOAuth(pair);
-      return pair;
+      return issue();
     },
+    issue,
     currentOAuth: () => [...refresh].map(([refreshToken, accessToken]) => ({ accessToken, refreshToken })),
   };
 }

@@ -1,4 +1,5 @@
 // Public door of the fake Anthropic API used by integration tests and the benchmark.
+export { FAKE_ACCOUNT } from './authorize.js';
 export { OAUTH_BETA } from './credentials.js';
 export { errorBody } from './errors.js';
 export {
@@ -17,6 +18,7 @@ export { MODELS } from './models.js';
 export { DEFAULT_API_KEY, startFakeAnthropic } from './server.js';
 export { formatSse } from './sse.js';
 export type {
+  AuthorizedCode,
   FakeAnthropic,
   FakeAnthropicOptions,
   OAuthPair,

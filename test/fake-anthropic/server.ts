@@ -1,6 +1,7 @@
 // The fake Anthropic API as a real node:http server on 127.0.0.1, port 0.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAuthorizationCodes } from './authorize.js';
 import { createCredentialStore } from './credentials.js';
 import { errorBody, sendError } from './errors.js';
 import type { Exchange } from './exchange.js';
@@ -44,7 +45,9 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     unified: { ...DEFAULT_UNIFIED, ...options.unified },
     clock: createRateLimitClock(),
   };
-  const token = { store, delayMs: options.tokenEndpointDelayMs ?? 0, ttlSeconds: options.accessTokenTtlSeconds ?? 28800 };
+  let baseUrl = '';
+  const codes = createAuthorizationCodes(() => `${baseUrl}/oauth/authorize`);
+  const token = { store, codes, delayMs: options.tokenEndpointDelayMs ?? 0, ttlSeconds: options.accessTokenTtlSeconds ?? 28800 };
   /** Settles when each response has emitted 'close', so close() can wait until state is final. */
   const responsesClosed = new Set<Promise<void>>();
   let shuttingDown = false;
@@ -109,9 +112,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     server.listen(0, '127.0.0.1', () => { server.off('error', reject); resolve(); });
   });
   const { port } = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${port}`;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: baseUrl,
     received,
     tokenRequests,
     next: (...responses) => { queue.push(...responses); },
@@ -119,6 +123,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     addOAuth: (pair) => { store.addOAuth(pair); },
     expireAccessToken: (t) => { store.expireAccessToken(t); },
     currentOAuth: () => store.currentOAuth(),
+    authorize: (url) => codes.authorize(url),
     waitForRequests: (n, timeoutMs = 5000) =>
       waiters.waitFor(() => received.length >= n, timeoutMs, () => `${n} requests (got ${received.length})`),
     waitFor: (predicate, timeoutMs = 5000) => waiters.waitFor(predicate, timeoutMs, () => 'a condition'),

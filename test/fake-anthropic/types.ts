@@ -61,6 +61,14 @@ export interface OAuthPair {
   refreshToken: string;
 }
 
+/** What the fake consent page hands out for an authorize URL. */
+export interface AuthorizedCode {
+  code: string;
+  state: string;
+  /** What Claude's callback page shows for pasting: `code#state`. */
+  pasteText: string;
+}
+
 /** Values of the `anthropic-ratelimit-unified-*` headers sent on OAuth responses. */
 export interface UnifiedLimits {
   status: 'allowed' | 'allowed_warning' | 'rejected';
@@ -100,6 +108,12 @@ export interface FakeAnthropic {
   expireAccessToken(token: string): void;
   /** OAuth pairs whose refresh token is still unused. */
   currentOAuth(): OAuthPair[];
+  /**
+   * Plays Claude's consent page for an authorize URL pointing at `<url>/oauth/authorize`: checks
+   * its parameters (throws on a bad one) and returns the code, which the token endpoint redeems
+   * once, checking the PKCE verifier against the URL's code_challenge.
+   */
+  authorize(url: string | URL): AuthorizedCode;
   /** Resolves when `received.length >= n`; rejects after `timeoutMs` (default 5000). */
   waitForRequests(n: number, timeoutMs?: number): Promise<void>;
   /** Resolves when `predicate()` holds, re-checked on every request arrival, finish and abort. */

@@ -66,7 +66,7 @@ describe('managed api_key domain', () => {
     await h.writeCredentials('open.example.com', { type: 'api_key', api_key: DEFAULT_API_KEY });
     const res = await post('open.example.com', { 'x-api-key': 'anything' });
     expect(res.status).toBe(401);
-    expect(res.json<ApiErrorBody>().error.message).toMatch(/has no client_api_key/);
+    expect(res.json<ApiErrorBody>().error.message).toMatch(/has no client_api_key.*nexus credentials generate-client-key /);
     expect(h.fake.received).toHaveLength(0);
   });
 

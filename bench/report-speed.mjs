@@ -1,0 +1,124 @@
+/**
+ * Report speed: `npm run bench:reports` (builds, then runs this file). Prints figures, asserts
+ * nothing; treat them as relative (this machine, its load, its PostgreSQL settings).
+ *
+ * Generates N requests (default 1,000,000) into a throwaway PostgreSQL database with the ledger
+ * bench's bulk loader (INSERT … SELECT generate_series, then the production rebuildRollups), then
+ * makes two things look like real traffic: SDK requests without a session id are grouped into
+ * conversations of about 20 turns (the loader gives each its own), and the rate-limit snapshots
+ * carry the server's 5-hour windows (back-to-back on a 5-hour grid) instead of a random reset each.
+ * Then times each report — daily, weekly, monthly, session, blocks — through runReport, the code
+ * path of `nexus <report>` (a fresh connection each run, as the command opens one), median of 5,
+ * as the table and as --json. Target: under 200 ms each.
+ *
+ * Flags: --records N, --runs N (default 5), --quick (200,000 records), --help.
+ * Environment: BENCH_PG_URL (admin URL, default postgres://postgres:postgres@127.0.0.1:5432/postgres).
+ */
+import { performance } from 'node:perf_hooks';
+import process from 'node:process';
+import { parseArgs } from 'node:util';
+import { parseReportArgs, runReport } from '../dist/cli/index.js';
+import { loadConfig } from '../dist/config.js';
+import { openDatabase } from '../dist/storage/index.js';
+import { createBenchDatabase } from './lib/bench-database.mjs';
+import { bulkLoad } from './lib/bulk-records.mjs';
+import { installCleanup, shutDown } from './lib/children.mjs';
+
+const USAGE = `Usage: node bench/report-speed.mjs [--records N] [--runs N] [--quick]
+  --records N   requests generated (default 1000000; --quick 200000)
+  --runs N      timed runs per report, the median is printed (default 5)
+Environment: BENCH_PG_URL (admin URL of the PostgreSQL server).`;
+
+/** The bench prints with stdout.write: bench scripts are linted without Node's globals. */
+const print = (line = '') => process.stdout.write(`${line}\n`);
+
+const REPORTS = ['daily', 'weekly', 'monthly', 'session', 'blocks'];
+const TARGET_MS = 200;
+
+function options() {
+  const { values } = parseArgs({ options: { records: { type: 'string' }, runs: { type: 'string' }, quick: { type: 'boolean' }, help: { type: 'boolean' } } });
+  const count = (name, raw, fallback) => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive whole number, got "${raw}"`);
+    return n;
+  };
+  return { help: values.help === true, records: count('records', values.records, values.quick === true ? 200_000 : 1_000_000), runs: count('runs', values.runs, 5) };
+}
+
+/** SDK conversations of ~20 turns, and 5-hour windows as the server announces them. */
+async function realistic(db) {
+  await db.query(
+    `WITH n AS (SELECT greatest(count(*) / 20, 1) AS conversations FROM requests WHERE session_id IS NULL)
+     UPDATE requests SET conversation_id = 'conv_' || substr(md5(((('x' || substr(md5(id), 1, 8))::bit(32)::int & 2147483647) % (SELECT conversations FROM n))::text), 1, 16)
+     WHERE session_id IS NULL`,
+  );
+  await db.query(`UPDATE rate_limit_snapshots SET five_hour_reset = to_timestamp((floor(extract(epoch FROM observed_at) / 18000) + 1) * 18000)`);
+  await db.query('VACUUM ANALYZE requests');
+  await db.query('VACUUM ANALYZE rate_limit_snapshots');
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function timeReport(kind, json, config, runs) {
+  const args = ['--timezone', 'UTC', ...(json ? ['--json'] : [])];
+  const times = [];
+  let bytes = 0;
+  for (let i = 0; i < runs; i += 1) {
+    const t0 = performance.now();
+    const out = await runReport(kind, parseReportArgs(kind, args), { config, terminal: { isTTY: false, columns: 160 }, now: new Date() });
+    times.push(performance.now() - t0);
+    bytes = out.length;
+  }
+  return { median: median(times), bytes };
+}
+
+async function main() {
+  const opts = options();
+  if (opts.help) {
+    print(USAGE);
+    return;
+  }
+  installCleanup();
+  const bench = await createBenchDatabase();
+  if (bench.error !== undefined) {
+    process.stderr.write(`report-speed: ${bench.error}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  print(`Report speed over ${opts.records.toLocaleString('en-US')} requests in PostgreSQL ${bench.where} (treat as relative)`);
+  const db = await openDatabase({ databaseUrl: bench.url, dataDir: '/nonexistent' });
+  try {
+    const load = await bulkLoad(db, { count: opts.records, progress: (m) => process.stderr.write(`\r  generating: ${m}   `) });
+    process.stderr.write('\n');
+    const t0 = performance.now();
+    await realistic(db);
+    const [{ sessions }] = await db.query('SELECT count(DISTINCT conversation_id)::int AS sessions FROM requests');
+    print(
+      `  generated in ${(load.insertMs / 1000).toFixed(1)} s, roll-ups ${(load.rollupMs / 1000).toFixed(1)} s, ` +
+        `reshaped in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${sessions.toLocaleString('en-US')} sessions`,
+    );
+  } finally {
+    await db.close();
+  }
+  const config = loadConfig({ DATABASE_URL: bench.url }, { envFile: null });
+  print(`\n  report     table (median of ${String(opts.runs)})   --json (median)    output     target < ${String(TARGET_MS)} ms`);
+  for (const kind of REPORTS) {
+    const table = await timeReport(kind, false, config, opts.runs);
+    const json = await timeReport(kind, true, config, opts.runs);
+    const worst = Math.max(table.median, json.median);
+    print(
+      `  ${kind.padEnd(9)}  ${table.median.toFixed(0).padStart(8)} ms            ${json.median.toFixed(0).padStart(8)} ms   ` +
+        `${(json.bytes / 1024).toFixed(0).padStart(7)} KiB  ${worst < TARGET_MS ? 'met' : 'NOT met'}`,
+    );
+  }
+}
+
+try {
+  await main();
+} finally {
+  await shutDown();
+}
