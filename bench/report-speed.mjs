@@ -19,7 +19,7 @@ import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { parseReportArgs, runReport } from '../dist/cli/index.js';
 import { loadConfig } from '../dist/config.js';
-import { openDatabase } from '../dist/storage/index.js';
+import { openDatabase, rebuildRollups } from '../dist/storage/index.js';
 import { createBenchDatabase } from './lib/bench-database.mjs';
 import { bulkLoad } from './lib/bulk-records.mjs';
 import { installCleanup, shutDown } from './lib/children.mjs';
@@ -46,13 +46,15 @@ function options() {
   return { help: values.help === true, records: count('records', values.records, values.quick === true ? 200_000 : 1_000_000), runs: count('runs', values.runs, 5) };
 }
 
-/** SDK conversations of ~20 turns, and 5-hour windows as the server announces them. */
+/** SDK conversations of ~50 turns (Claude Code sessions are ~100 requests: bench/lib/bulk-records.mjs), and 5-hour windows as the server announces them. */
 async function realistic(db) {
   await db.query(
-    `WITH n AS (SELECT greatest(count(*) / 20, 1) AS conversations FROM requests WHERE session_id IS NULL)
+    `WITH n AS (SELECT greatest(count(*) / 50, 1) AS conversations FROM requests WHERE session_id IS NULL)
      UPDATE requests SET conversation_id = 'conv_' || substr(md5(((('x' || substr(md5(id), 1, 8))::bit(32)::int & 2147483647) % (SELECT conversations FROM n))::text), 1, 16)
      WHERE session_id IS NULL`,
   );
+  // The per-session roll-up follows the regrouped conversations.
+  await rebuildRollups(db, null);
   await db.query(`UPDATE rate_limit_snapshots SET five_hour_reset = to_timestamp((floor(extract(epoch FROM observed_at) / 18000) + 1) * 18000)`);
   await db.query('VACUUM ANALYZE requests');
   await db.query('VACUUM ANALYZE rate_limit_snapshots');

@@ -77,7 +77,7 @@ WITH accounts AS (
   FROM ends e
 ), sessions AS (
   SELECT u.*, CASE WHEN u.domain = 'ci.nexus' THEN NULL
-    ELSE (md5(u.account || ':' || (u.g / 50)::text))::uuid::text END AS session_id
+    ELSE (md5(u.account || ':' || (u.g / 500)::text))::uuid::text END AS session_id  -- ~100 requests a session, as a Claude Code session makes
   FROM usage u
 )
 INSERT INTO requests (id, upstream_request_id, started_at, domain, account, client_key_id, method, path, model, stream, status,

@@ -70,15 +70,18 @@ const HAS_TOKENS = 'input_tokens + output_tokens + cache_write_tokens + cache_re
  * The sums a session row needs (the rest of UsageTotals reads as 0): fewer columns to send and
  * parse, which is most of the time of a session report over millions of requests.
  */
-const SESSION_SUMS = `count(*)::bigint AS requests, sum(input_tokens)::bigint AS input_tokens,
+const SESSION_SUMS = `sum(requests)::bigint AS requests, sum(input_tokens)::bigint AS input_tokens,
   sum(output_tokens)::bigint AS output_tokens, sum(cache_write_tokens)::bigint AS cache_write_tokens,
-  sum(cache_read_tokens)::bigint AS cache_read_tokens, coalesce(sum(cost_usd), 0)::text AS cost_usd,
-  count(*) FILTER (WHERE cost_usd IS NULL)::bigint AS unpriced_requests`;
+  sum(cache_read_tokens)::bigint AS cache_read_tokens, sum(cost_usd)::text AS cost_usd,
+  sum(unpriced_requests)::bigint AS unpriced_requests`;
 
-/** Session × model usage, most recent session first. */
+/**
+ * Session × model usage, most recent session first, from the per-session roll-up (usage_sessions):
+ * no raw request is read, however many there are. Sessions whose requests carried no tokens are left out.
+ */
 export async function sessionUsage(db: Queryable, query: SessionUsageQuery): Promise<SessionModelUsage[]> {
   const params: unknown[] = [];
-  const conditions = ['conversation_id IS NOT NULL', HAS_TOKENS, ...filterConditions(query, params)];
+  const conditions = filterConditions(query, params, "nullif(model, '')");
   if (query.session !== undefined) {
     params.push(query.session);
     conditions.push(`(conversation_id = $${params.length} OR session_id = $${params.length})`);
@@ -87,8 +90,8 @@ export async function sessionUsage(db: Queryable, query: SessionUsageQuery): Pro
   if (query.lastSince !== undefined) {
     params.push(query.lastSince.toISOString());
     const since = `$${params.length}::timestamptz`;
-    // Only sessions active since then can end since then: the started_at index narrows the scan.
-    conditions.push(`conversation_id IN (SELECT conversation_id FROM requests WHERE started_at >= ${since})`);
+    // Only sessions active since then can end since then: the last_at index narrows the scan.
+    conditions.push(`conversation_id IN (SELECT conversation_id FROM usage_sessions WHERE last_at >= ${since})`);
     outer.push(`session_last_at >= ${since}`);
   }
   if (query.lastUntil !== undefined) {
@@ -97,10 +100,11 @@ export async function sessionUsage(db: Queryable, query: SessionUsageQuery): Pro
   }
   const rows = await db.query(
     `SELECT * FROM (
-       SELECT conversation_id AS session_id, coalesce(model, '') AS model, min(domain) AS domain, min(account) AS account,
-         max(max(started_at)) OVER (PARTITION BY conversation_id) AS session_last_at, ${SESSION_SUMS}
-       FROM requests WHERE ${conditions.join(' AND ')}
-       GROUP BY conversation_id, coalesce(model, '')
+       SELECT conversation_id AS session_id, model, min(domain) AS domain, min(account) AS account,
+         max(max(last_at)) OVER (PARTITION BY conversation_id) AS session_last_at, ${SESSION_SUMS}
+       FROM usage_sessions ${conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`}
+       GROUP BY conversation_id, model
+       HAVING sum(input_tokens + output_tokens + cache_write_tokens + cache_read_tokens) > 0
      ) s ${outer.length === 0 ? '' : `WHERE ${outer.join(' AND ')}`}
      ORDER BY session_last_at DESC, session_id, model`,
     params,

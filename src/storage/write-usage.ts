@@ -63,6 +63,10 @@ const ROLLUP_UPDATE = ROLLUP_COLUMNS.split(',')
   .map((column) => `${column} = %T.${column} + EXCLUDED.${column}`)
   .join(', ');
 
+const SESSION_UPDATE = `session_id = coalesce(EXCLUDED.session_id, usage_sessions.session_id),
+  first_at = least(usage_sessions.first_at, EXCLUDED.first_at), last_at = greatest(usage_sessions.last_at, EXCLUDED.last_at),
+  ${ROLLUP_UPDATE.replaceAll('%T', 'usage_sessions')}`;
+
 const INSERT_BATCH = `WITH batch AS (
     SELECT * FROM json_to_recordset($1::json) AS r(${RECORD_SHAPE})
   ), inserted AS (
@@ -80,6 +84,11 @@ const INSERT_BATCH = `WITH batch AS (
     SELECT (started_at AT TIME ZONE 'UTC')::date, domain, account, coalesce(model, ''), ${ROLLUP_SUMS}
     FROM inserted GROUP BY 1, 2, 3, 4
     ON CONFLICT (day, domain, account, model) DO UPDATE SET ${ROLLUP_UPDATE.replaceAll('%T', 'usage_daily')}
+  ), sessions AS (
+    INSERT INTO usage_sessions (conversation_id, domain, account, model, session_id, first_at, last_at, ${ROLLUP_COLUMNS})
+    SELECT conversation_id, domain, account, coalesce(model, ''), max(session_id), min(started_at), max(started_at), ${ROLLUP_SUMS}
+    FROM inserted WHERE conversation_id IS NOT NULL GROUP BY 1, 2, 3, 4
+    ON CONFLICT (conversation_id, domain, account, model) DO UPDATE SET ${SESSION_UPDATE}
   ), limits AS (
     INSERT INTO rate_limit_snapshots (request_id, observed_at, domain, account, unified_status, five_hour_utilization,
       five_hour_reset, seven_day_utilization, seven_day_reset, headers)
@@ -167,7 +176,7 @@ export async function rebuildRollups(db: Database, since: Date | null): Promise<
   const params = from === null ? [] : [from.toISOString()];
   const range = (column: string): string => (from === null ? '' : `WHERE ${column} >= $1::timestamptz`);
   await db.transaction(async (tx) => {
-    await tx.query('LOCK TABLE usage_hourly, usage_daily IN EXCLUSIVE MODE');
+    await tx.query('LOCK TABLE usage_hourly, usage_daily, usage_sessions IN EXCLUSIVE MODE');
     await tx.query(`DELETE FROM usage_hourly ${range('hour')}`, params);
     await tx.query(`DELETE FROM usage_daily ${from === null ? '' : 'WHERE day >= ($1::timestamptz AT TIME ZONE \'UTC\')::date'}`, params);
     await tx.query(
@@ -180,6 +189,16 @@ export async function rebuildRollups(db: Database, since: Date | null): Promise<
       `INSERT INTO usage_daily (day, domain, account, model, ${ROLLUP_COLUMNS})
        SELECT (started_at AT TIME ZONE 'UTC')::date, domain, account, coalesce(model, ''), ${ROLLUP_SUMS_FROM_REQUESTS}
        FROM requests ${range('started_at')} GROUP BY 1, 2, 3, 4`,
+      params,
+    );
+    // A session is rebuilt whole when any of its requests is in the range.
+    const touched =
+      from === null ? 'conversation_id IS NOT NULL' : 'conversation_id IN (SELECT conversation_id FROM requests WHERE started_at >= $1::timestamptz)';
+    await tx.query(`DELETE FROM usage_sessions ${from === null ? '' : `WHERE ${touched}`}`, params);
+    await tx.query(
+      `INSERT INTO usage_sessions (conversation_id, domain, account, model, session_id, first_at, last_at, ${ROLLUP_COLUMNS})
+       SELECT conversation_id, domain, account, coalesce(model, ''), max(session_id), min(started_at), max(started_at), ${ROLLUP_SUMS_FROM_REQUESTS}
+       FROM requests WHERE ${touched} GROUP BY 1, 2, 3, 4`,
       params,
     );
   });

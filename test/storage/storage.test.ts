@@ -1,6 +1,6 @@
 /** One storage suite, run against PostgreSQL and PGlite alike. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, writeUsageBatch, type Database, type UsageRecord } from '../../src/storage/index.js';
+import { openDatabase, rebuildRollups, writeUsageBatch, type Database, type UsageRecord } from '../../src/storage/index.js';
 import { BACKENDS, type TestDatabase } from '../support/databases.js';
 import { usageRecord as baseRecord } from '../support/usage-records.js';
 
@@ -138,6 +138,38 @@ describe.each(BACKENDS)('storage on $name', (backend) => {
     expect(rows[0]?.five_hour_utilization).toBe(0.42);
     expect(rows[0]?.five_hour_reset.toISOString()).toBe('2026-11-24T14:00:00.000Z');
     expect(rows[0]?.headers['anthropic-ratelimit-unified-status']).toBe('allowed');
+  });
+
+  it('keeps the per-session roll-up equal to one rebuilt from the requests, across batches and replays', async () => {
+    const session = (id: string, startedAt: string, overrides: Partial<UsageRecord> = {}): UsageRecord =>
+      usageRecord({ conversationId: id, sessionId: id.startsWith('s') ? id : null, startedAt, ...overrides });
+    const first = [
+      session('s-1', '2026-11-23T23:50:00.000Z', { inputTokens: 100, costUsd: '0.25' }),
+      session('s-1', '2026-11-24T00:10:00.000Z', { model: 'claude-haiku-4-5', costUsd: null }),
+      session('h-abc', '2026-11-24T01:00:00.000Z', { outputTokens: 7 }),
+    ];
+    const second = [session('s-1', '2026-11-24T02:00:00.000Z', { inputTokens: 5, costUsd: '0.000000000001' }), usageRecord({ conversationId: null })];
+    await writeUsageBatch(db, first);
+    await writeUsageBatch(db, second);
+    await writeUsageBatch(db, first); // a replay adds nothing
+    const read = (): Promise<Record<string, unknown>[]> =>
+      db.query('SELECT * FROM usage_sessions ORDER BY conversation_id, domain, account, model');
+    const incremental = await read();
+    expect(incremental.map((row) => [row.conversation_id, row.model, Number(row.requests)])).toEqual([
+      ['h-abc', 'claude-opus-4-5', 1],
+      ['s-1', 'claude-haiku-4-5', 1],
+      ['s-1', 'claude-opus-4-5', 2],
+    ]);
+    const opus = incremental.find((row) => row.conversation_id === 's-1' && row.model === 'claude-opus-4-5');
+    expect(String(opus?.cost_usd)).toBe('0.250000000001');
+    expect(Number(opus?.input_tokens)).toBe(105);
+    expect((opus?.first_at as Date).toISOString()).toBe('2026-11-23T23:50:00.000Z');
+    expect((opus?.last_at as Date).toISOString()).toBe('2026-11-24T02:00:00.000Z');
+    expect(Number(incremental.find((row) => row.model === 'claude-haiku-4-5')?.unpriced_requests)).toBe(1);
+    await rebuildRollups(db, new Date('2026-11-24T12:00:00Z'));
+    expect(await read()).toEqual(incremental);
+    await rebuildRollups(db, null);
+    expect(await read()).toEqual(incremental);
   });
 
   it('stores bodies as text, headers as JSON, and keeps the first copy on a replay', async () => {
