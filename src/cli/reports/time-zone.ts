@@ -32,12 +32,22 @@ function parts(date: Date, timeZone: string): Record<'year' | 'month' | 'day' | 
     });
     partsFormats.set(timeZone, format);
   }
-  const out = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
-  for (const part of format.formatToParts(date)) {
-    if (part.type in out) out[part.type as keyof typeof out] = Number(part.value);
+  // Every zone's offset is a whole number of minutes: the parts of a minute are computed once.
+  const minute = Math.floor(date.getTime() / 60_000);
+  const key = `${timeZone} ${String(minute)}`;
+  let cached = partsCache.get(key);
+  if (cached === undefined) {
+    cached = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+    for (const part of format.formatToParts(minute * 60_000)) {
+      if (part.type in cached) cached[part.type as keyof typeof cached] = Number(part.value);
+    }
+    if (partsCache.size >= 50_000) partsCache.clear();
+    partsCache.set(key, cached);
   }
-  return out;
+  return { ...cached, second: Math.floor((date.getTime() - minute * 60_000) / 1000) };
 }
+
+const partsCache = new Map<string, Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number>>();
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
