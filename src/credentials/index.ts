@@ -2,6 +2,7 @@
 export { domainCandidates, credentialFileName, parseDomainName, type DomainName } from './domain.js';
 export {
   createCredentialStore,
+  type RefreshCoordinator,
   CredentialError,
   type CredentialStore,
   type CredentialStoreOptions,

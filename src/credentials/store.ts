@@ -36,12 +36,22 @@ export class CredentialError extends Error {
   override readonly name = 'CredentialError';
 }
 
+/**
+ * Runs work while holding a lock that every proxy instance sharing the credentials respects (e.g. a
+ * PostgreSQL advisory lock), so a refresh token is spent once across instances, not once each.
+ */
+export interface RefreshCoordinator {
+  exclusive<T>(key: string, work: () => Promise<T>): Promise<T>;
+}
+
 export interface CredentialStoreOptions {
   dir: string;
   tokenEndpoint: TokenEndpoint;
   logger?: Logger | undefined;
   /** Refresh this long before expiry. Default 5 minutes. */
   refreshMarginMs?: number;
+  /** Without one, refreshes are single-flight within this process only. */
+  coordinator?: RefreshCoordinator | undefined;
 }
 
 export interface CredentialStore {
@@ -96,7 +106,10 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
   function refresh(domain: ManagedDomain, staleAccessToken: string): Promise<UpstreamAuth> {
     const inFlight = refreshesInFlight.get(domain.path);
     if (inFlight !== undefined) return inFlight;
-    const flight = refreshNow(domain, staleAccessToken).finally(() => refreshesInFlight.delete(domain.path));
+    // Inside the lock, refreshNow re-reads the file first: whoever held it before us may have refreshed already.
+    const work = (): Promise<UpstreamAuth> => refreshNow(domain, staleAccessToken);
+    const coordinated = options.coordinator === undefined ? work() : options.coordinator.exclusive(`oauth-refresh:${domain.domain}`, work);
+    const flight = coordinated.finally(() => refreshesInFlight.delete(domain.path));
     refreshesInFlight.set(domain.path, flight);
     return flight;
   }

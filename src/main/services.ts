@@ -9,6 +9,7 @@ import { createProxyServer } from '../proxy/index.js';
 import type { Logger } from '../shared/logger.js';
 import { createUsageListenerFactory } from '../usage/index.js';
 import type { Ledger } from './ledger.js';
+import { postgresRefreshCoordinator } from './refresh-coordinator.js';
 
 export interface RunningService {
   name: string;
@@ -21,6 +22,8 @@ export async function startProxy(config: Config, logger: Logger, ledger: Ledger)
     dir: config.credentialsDir,
     tokenEndpoint: { url: config.oauthTokenUrl, clientId: config.oauthClientId },
     logger,
+    // Several instances may share PostgreSQL (and the credentials folder); PGlite is one process.
+    coordinator: config.databaseUrl?.startsWith('postgres') === true ? postgresRefreshCoordinator(() => ledger.database(), logger) : undefined,
   });
   const listenForUsage = createUsageListenerFactory({ recorder: ledger.recorder, logger, storeBodies: config.storeBodies });
   const health = () => {
