@@ -52,6 +52,8 @@ export interface CredentialStoreOptions {
   refreshMarginMs?: number;
   /** Without one, refreshes are single-flight within this process only. */
   coordinator?: RefreshCoordinator | undefined;
+  /** Told of every refresh call to the token endpoint and how it went (for metrics). */
+  onRefresh?: ((outcome: 'refreshed' | 'failed') => void) | undefined;
 }
 
 export interface CredentialStore {
@@ -132,6 +134,7 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
     } catch (error) {
       if (!(error instanceof TokenEndpointError)) throw error;
       logger?.warn({ domain: domain.domain, reason: error.message }, 'oauth refresh failed');
+      options.onRefresh?.('failed');
       throw new CredentialError(
         `Refreshing the OAuth token for ${domain.domain} failed: ${error.message}. ${logInAgain(domain.domain)}`,
       );
@@ -151,6 +154,7 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
       logger?.error({ domain: domain.domain, err: error }, 'could not persist rotated oauth tokens');
     }
     logger?.info({ domain: domain.domain, expiresAt: new Date(rotated.expiresAt).toISOString() }, 'oauth token refreshed');
+    options.onRefresh?.('refreshed');
     return { kind: 'oauth', accessToken: rotated.accessToken };
   }
 

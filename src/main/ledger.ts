@@ -4,12 +4,15 @@
  */
 import { join } from 'node:path';
 import type { Config } from '../config.js';
+import { createMetrics, type Metrics } from '../metrics/index.js';
 import type { Logger } from '../shared/logger.js';
 import { openDatabase, pruneBodies, type Database } from '../storage/index.js';
 import { createRecorder, type Recorder } from '../usage/index.js';
 
 export interface Ledger {
   recorder: Recorder;
+  /** The process's Prometheus metrics (the recorder reports its writes there). */
+  metrics: Metrics;
   /** The database, opened and migrated on first use; rejects while it is unreachable. */
   database(): Promise<Database>;
   close(): Promise<void>;
@@ -26,7 +29,15 @@ export function openLedger(config: Config, logger: Logger): Ledger {
     });
     return opened;
   };
-  const recorder = createRecorder({ connect: database, spoolDir: join(config.dataDir, 'spool'), logger });
+  const metrics = createMetrics({ spoolBacklog: () => recorder.status().backlog });
+  const recorder: Recorder = createRecorder({
+    connect: database,
+    spoolDir: join(config.dataDir, 'spool'),
+    logger,
+    onBatchWritten: ({ seconds, records, ok }) => {
+      metrics.observeDatabaseWrite(seconds, records, ok);
+    },
+  });
   // Connect (and migrate) now, not at the first record: /health then tells the truth from the start.
   void recorder.flush();
 
@@ -42,6 +53,7 @@ export function openLedger(config: Config, logger: Logger): Ledger {
 
   return {
     recorder,
+    metrics,
     database,
     async close() {
       clearInterval(pruner);

@@ -5,9 +5,9 @@ import { serve } from '@hono/node-server';
 import type { Config } from '../config.js';
 import { createCredentialStore } from '../credentials/index.js';
 import { createDashboardApp, loadDashboardKey } from '../dashboard/index.js';
-import { createProxyServer } from '../proxy/index.js';
+import { combineListeners, createProxyServer } from '../proxy/index.js';
 import type { Logger } from '../shared/logger.js';
-import { createUsageListenerFactory } from '../usage/index.js';
+import { createUsageListenerFactory, type Recorder } from '../usage/index.js';
 import type { Ledger } from './ledger.js';
 import { postgresRefreshCoordinator } from './refresh-coordinator.js';
 
@@ -24,13 +24,33 @@ export async function startProxy(config: Config, logger: Logger, ledger: Ledger)
     logger,
     // Several instances may share PostgreSQL (and the credentials folder); PGlite is one process.
     coordinator: config.databaseUrl?.startsWith('postgres') === true ? postgresRefreshCoordinator(() => ledger.database(), logger) : undefined,
+    onRefresh: (outcome) => {
+      metrics.countOAuthRefresh(outcome);
+    },
   });
-  const listenForUsage = createUsageListenerFactory({ recorder: ledger.recorder, logger, storeBodies: config.storeBodies });
+  const { metrics, recorder } = ledger;
+  // Every recorded request also counts its tokens and cost in the metrics.
+  const countingRecorder: Recorder = {
+    ...recorder,
+    events: recorder.events,
+    record(record) {
+      metrics.countUsage(record);
+      recorder.record(record);
+    },
+  };
+  const listenForUsage = createUsageListenerFactory({ recorder: countingRecorder, logger, storeBodies: config.storeBodies });
   const health = () => {
-    const { database, backlog } = ledger.recorder.status();
+    const { database, backlog } = recorder.status();
     return { database, spoolBacklog: backlog };
   };
-  const server = createProxyServer({ config, credentials, logger, listen: listenForUsage, health });
+  const server = createProxyServer({
+    config,
+    credentials,
+    logger,
+    listen: combineListeners(listenForUsage, (start) => metrics.listen(start)),
+    health,
+    metrics: () => metrics.render(),
+  });
   return listen('proxy', server, config.host, config.port);
 }
 

@@ -27,6 +27,8 @@ export interface ProxyAppDeps {
   listen?: ExchangeListenerFactory;
   /** Extra facts for GET /health (the database state and spool backlog). */
   health?: () => object;
+  /** GET /metrics: Prometheus exposition text. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
 }
 
 /** Builds the proxy server (not yet listening). Closing it also closes its upstream connections. */
@@ -109,6 +111,11 @@ async function route(
     }
     if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
       sendJson(res, 200, { status: 'ok', version: VERSION, ...deps.health?.() });
+      return;
+    }
+    if (path === '/metrics' && req.method === 'GET' && deps.metrics !== undefined) {
+      const { contentType, body } = await deps.metrics();
+      res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) }).end(body);
       return;
     }
     if (!path.startsWith('/v1/') || hasDotSegment(path)) {

@@ -43,3 +43,18 @@ export interface ExchangeListener {
 }
 
 export type ExchangeListenerFactory = (start: ExchangeStart) => ExchangeListener;
+
+/** Several listeners told of the same exchanges, in order. */
+export function combineListeners(...factories: ExchangeListenerFactory[]): ExchangeListenerFactory {
+  if (factories.length === 1 && factories[0] !== undefined) return factories[0];
+  return (start) => {
+    const listeners = factories.map((factory) => factory(start));
+    return {
+      identified: (identity) => { for (const listener of listeners) listener.identified(identity); },
+      requestChunk: (chunk) => { for (const listener of listeners) listener.requestChunk(chunk); },
+      responseStarted: (status, headers) => { for (const listener of listeners) listener.responseStarted(status, headers); },
+      responseChunk: (chunk) => { for (const listener of listeners) listener.responseChunk(chunk); },
+      finished: (end) => { for (const listener of listeners) listener.finished(end); },
+    };
+  };
+}

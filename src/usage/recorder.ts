@@ -22,6 +22,8 @@ export interface RecorderOptions {
   /** First retry delay after a failure; doubles up to maxRetryMs. */
   retryMs?: number;
   maxRetryMs?: number;
+  /** Told how each batch write went (for metrics). */
+  onBatchWritten?: (batch: { seconds: number; records: number; ok: boolean }) => void;
 }
 
 export interface RecorderStatus {
@@ -132,9 +134,12 @@ export function createRecorder(options: RecorderOptions): Recorder {
   const writeQueued = async (database: Database): Promise<void> => {
     while (queue.length > 0) {
       const batch = queue.splice(0, maxBatch);
+      const started = performance.now();
       try {
         await writeTolerantly(database, batch.map((entry) => entry.line));
+        options.onBatchWritten?.({ seconds: (performance.now() - started) / 1000, records: batch.length, ok: true });
       } catch (error) {
+        options.onBatchWritten?.({ seconds: (performance.now() - started) / 1000, records: batch.length, ok: false });
         for (const entry of batch) spool.markDirty(entry.segment);
         for (const entry of queue) spool.markDirty(entry.segment);
         queue = [];

@@ -61,7 +61,7 @@ describe('nexus refuses', () => {
   it('a second process on the same embedded database, naming the one that holds it', async () => {
     const env = { PORT: '0', DASHBOARD_PORT: '0', HOST: '127.0.0.1' };
     const first = await run(['proxy'], env);
-    await waitFor(() => (first.stdout().includes('proxy listening') ? true : undefined), 'the first proxy to listen');
+    await waitFor(() => (first.stdout().includes('proxy listening') ? true : undefined), 'the first proxy to listen', 30_000);
     const second = await run(['proxy'], env);
     expect(await second.exited).toBe(2);
     expect(second.stderr()).toContain(`in use by another nexus process (pid ${String(first.child.pid)})`);
@@ -70,7 +70,7 @@ describe('nexus refuses', () => {
     expect(await first.exited).toBe(0);
     // Released on exit: the next start takes it.
     const third = await run(['proxy'], env);
-    await waitFor(() => (third.stdout().includes('proxy listening') ? true : undefined), 'the third proxy to listen');
+    await waitFor(() => (third.stdout().includes('proxy listening') ? true : undefined), 'the third proxy to listen', 30_000);
   });
 
 

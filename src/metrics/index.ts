@@ -1,0 +1,2 @@
+/** Prometheus metrics of the proxy and the usage ledger. */
+export { createMetrics, type Metrics, type MetricsOptions } from './metrics.js';
