@@ -34,4 +34,14 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // The dashboard's browser scripts: plain classic scripts, uPlot loaded before them.
+    files: ['src/dashboard/public/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'fetch', 'EventSource', 'URL', 'CSS', 'getComputedStyle', 'ResizeObserver', 'uPlot'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

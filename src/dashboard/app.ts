@@ -1,67 +1,110 @@
 /**
- * The dashboard's web app: a placeholder page until the usage pages land, /health, and the ledger's
- * JSON API under /api (key-protected: `x-api-key` or `Authorization: Bearer`).
+ * The dashboard's web app: pages behind a login (or the key header), the ledger's JSON API and the
+ * pages' own JSON under /api, a live feed of written records, and static assets. One onError: a
+ * page or a JSON error, never a stack trace.
  */
+import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
-import { html } from 'hono/html';
+import { secureHeaders } from 'hono/secure-headers';
 import type { Database } from '../storage/index.js';
 import type { Logger } from '../shared/logger.js';
 import { VERSION } from '../shared/version.js';
-import { keyMatches } from './api-key.js';
+import { createAssetRoutes } from './assets.js';
+import { createAuthRoutes, requireApiAuth, requirePageAuth, viewerOf, type AuthOptions, type DashboardEnv } from './auth.js';
+import { MessagePage, renderPage } from './layout.js';
+import { createLiveHub, type UsageEvents } from './live.js';
+import { createLoginLimiter } from './login-limiter.js';
+import { createPageApi } from './page-api.js';
+import { createPageRoutes } from './page-routes.js';
+import { createSessionSigner } from './session.js';
 import { createUsageApi } from './usage-api.js';
 
 export interface DashboardDeps {
   apiKey: string;
   database: () => Promise<Database>;
   logger?: Logger;
+  /** Signs session cookies. Default: a per-process secret (logins end at restart). */
+  sessionSecret?: string | Uint8Array;
+  /** The recorder's events: each batch written to the database feeds the live view. */
+  usageEvents?: UsageEvents;
+  /** Aborting ends every open live stream (shutdown). */
+  signal?: AbortSignal;
+  /** Failed logins allowed per address per minute (default 10). */
+  maxLoginFailures?: number;
+  /** Live-feed heartbeat interval (default 15 s). */
+  heartbeatMs?: number;
+  /** The clock (tests). */
+  now?: () => Date;
 }
 
-export function createDashboardApp(deps: DashboardDeps): Hono {
-  const app = new Hono();
-  app.use(async (c, next) => {
-    await next();
-    c.header('referrer-policy', 'no-referrer');
-    c.header('x-content-type-options', 'nosniff');
-    c.header('content-security-policy', "default-src 'self'; style-src 'self' 'unsafe-inline'");
-  });
+/** Scripts from our own origin only (no inline code, no eval); nothing may frame the dashboard. */
+const CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
+export function createDashboardApp(deps: DashboardDeps): Hono<DashboardEnv> {
+  const now = deps.now ?? (() => new Date());
+  const auth: AuthOptions = {
+    apiKey: deps.apiKey,
+    signer: createSessionSigner(deps.sessionSecret ?? randomBytes(32), deps.apiKey),
+    limiter: createLoginLimiter({ maxFailures: deps.maxLoginFailures ?? 10 }),
+  };
+  const app = new Hono<DashboardEnv>();
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: CSP,
+      xFrameOptions: 'DENY',
+      referrerPolicy: 'no-referrer',
+      // TLS is terminated in front of the dashboard, if at all: HSTS is that proxy's to send.
+      strictTransportSecurity: false,
+    }),
+  );
   app.get('/health', (c) => c.json({ status: 'ok', version: VERSION }));
+  app.route('/assets', createAssetRoutes());
+  app.route('/', createAuthRoutes(auth));
+
+  app.use('/api/*', requireApiAuth(auth));
   app.use('/api/*', async (c, next) => {
-    const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    if (!keyMatches(c.req.header('x-api-key') ?? bearer, deps.apiKey)) {
-      return c.json({ type: 'error', error: { type: 'authentication_error', message: 'Missing or invalid dashboard key (send x-api-key or Authorization: Bearer).' } }, 401);
-    }
-    return next();
+    await next();
+    if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
   });
   app.route('/api', createUsageApi(deps.database));
-  app.onError((error, c) => {
-    deps.logger?.error({ err: error }, 'dashboard request failed');
-    return c.json({ type: 'error', error: { type: 'api_error', message: 'The dashboard could not answer (is the database reachable?).' } }, 500);
+  app.route(
+    '/api',
+    createPageApi({
+      database: deps.database,
+      now,
+      hub: deps.usageEvents === undefined ? null : createLiveHub(deps.usageEvents),
+      signal: deps.signal,
+      heartbeatMs: deps.heartbeatMs,
+    }),
+  );
+
+  app.use('*', requirePageAuth(auth));
+  app.route('/', createPageRoutes({ database: deps.database, now, live: deps.usageEvents !== undefined }));
+
+  app.notFound((c) => {
+    if (c.req.path.startsWith('/api/')) {
+      return c.json({ type: 'error', error: { type: 'not_found_error', message: `Not found: ${c.req.path}` } }, 404);
+    }
+    const page = viewerOf(c, auth);
+    return renderPage(c, MessagePage({ page, title: 'Page not found', message: `There is no page at ${c.req.path}.` }), 404);
   });
-  app.get('/', (c) =>
-    c.html(html`<!doctype html>
-      <html lang="en">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title>Claude Nexus</title>
-          <style>
-            :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
-            main { max-width: 40rem; margin: 4rem auto; padding: 0 1rem; }
-          </style>
-        </head>
-        <body>
-          <main>
-            <h1>Claude Nexus</h1>
-            <p>The proxy is running. Usage charts, requests and conversations will appear here.</p>
-            <p><small>version ${VERSION}</small></p>
-          </main>
-        </body>
-      </html>`),
-  );
-  app.notFound((c) =>
-    c.req.path.startsWith('/api/')
-      ? c.json({ type: 'error', error: { type: 'not_found_error', message: `Not found: ${c.req.path}` } }, 404)
-      : c.html(html`<!doctype html><title>Not found</title><h1>Not found</h1>`, 404),
-  );
+  app.onError((error, c) => {
+    deps.logger?.error({ err: error, path: c.req.path }, 'dashboard request failed');
+    if (c.req.path.startsWith('/api/')) {
+      return c.json({ type: 'error', error: { type: 'api_error', message: 'The dashboard could not answer (is the database reachable?).' } }, 500);
+    }
+    return renderPage(c, MessagePage({ page: viewerOf(c, auth), title: 'Something went wrong', message: 'The dashboard could not show this page (is the database reachable?). The details are in its log.' }), 500);
+  });
   return app;
 }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Config } from '../config.js';
 import { createCredentialStore } from '../credentials/index.js';
-import { createDashboardApp, loadDashboardKey } from '../dashboard/index.js';
+import { createDashboardApp, loadDashboardKey, loadSessionSecret } from '../dashboard/index.js';
 import { combineListeners, createProxyServer } from '../proxy/index.js';
 import type { Logger } from '../shared/logger.js';
 import { createUsageListenerFactory, type Recorder } from '../usage/index.js';
@@ -56,13 +56,29 @@ export async function startProxy(config: Config, logger: Logger, ledger: Ledger)
 
 export async function startDashboard(config: Config, logger: Logger, ledger: Ledger): Promise<RunningService> {
   const { key, generated } = loadDashboardKey(config.dashboardApiKey, config.dataDir);
-  const app = createDashboardApp({ apiKey: key, database: () => ledger.database(), logger });
+  // Live pages hold their streams open: closing the dashboard ends them instead of waiting out the drain.
+  const shutdown = new AbortController();
+  const app = createDashboardApp({
+    apiKey: key,
+    database: () => ledger.database(),
+    logger,
+    sessionSecret: loadSessionSecret(config.dataDir),
+    usageEvents: ledger.recorder.events,
+    signal: shutdown.signal,
+  });
   if (generated) {
     // Shown once: it is also in DATA_DIR/dashboard-api-key (mode 0600).
     process.stdout.write(`\nDashboard key (generated, kept in ${config.dataDir}/dashboard-api-key): ${key}\n\n`);
   }
   const server = serve({ fetch: app.fetch, port: config.dashboardPort, hostname: config.host }) as Server;
-  return listen('dashboard', server, config.host, config.dashboardPort, true);
+  const service = await listen('dashboard', server, config.host, config.dashboardPort, true);
+  return {
+    ...service,
+    close: (drainMs) => {
+      shutdown.abort();
+      return service.close(drainMs);
+    },
+  };
 }
 
 function listen(name: string, server: Server, host: string, port: number, alreadyListening = false): Promise<RunningService> {

@@ -43,3 +43,12 @@ export {
   type ActivityBounds,
   type AccountReset,
 } from './report-queries.js';
+export {
+  topConversationsByCost,
+  latestRequests,
+  utilizationHistory,
+  type TimeBounds,
+  type CostlyConversation,
+  type RecentRequest,
+  type UtilizationPoint,
+} from './dashboard-queries.js';

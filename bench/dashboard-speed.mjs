@@ -1,0 +1,191 @@
+/**
+ * Dashboard benchmark: `npm run bench:dashboard` (builds, then runs this file). Prints figures,
+ * asserts nothing. Generates a large ledger (default 1,000,000 requests over 30 days, with the
+ * report bench's generator) in a throwaway PostgreSQL database, serves the real dashboard app from
+ * dist/ on a local port, and times its pages and their data endpoints: the median of 5 requests
+ * after one warm-up, measured at the client over loopback (so: server time plus a little HTTP).
+ * Target: under 300 ms each. Treat the figures as relative: they depend on the machine.
+ *
+ * Twice: first with the rows as generated (in random time order, so a time range is scattered over
+ * the whole table: the worst case for the raw-row queries), then after CLUSTER on started_at (rows
+ * in time order, as an append-only ledger lays them out).
+ *
+ * Flags: --records N (default 1000000), --runs N (default 5), --quick (200,000 records),
+ * --no-cluster (skip the second pass), --help.
+ * BENCH_PG_URL overrides the admin connection (default postgres:postgres@127.0.0.1:5432/postgres).
+ */
+import { Buffer } from 'node:buffer';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import process from 'node:process';
+import { parseArgs } from 'node:util';
+import { serve } from '@hono/node-server';
+import { request } from 'undici';
+import { createDashboardApp } from '../dist/dashboard/index.js';
+import { openDatabase } from '../dist/storage/index.js';
+import { createBenchDatabase } from './lib/bench-database.mjs';
+import { bulkLoad, checkRollups } from './lib/bulk-records.mjs';
+import { installCleanup, onAsyncCleanup, onCleanup, shutDown, wasInterrupted } from './lib/children.mjs';
+
+const USAGE = `Usage: node bench/dashboard-speed.mjs [--records N] [--runs N] [--quick] [--no-cluster]
+  --records N   requests generated (default 1000000; --quick 200000)
+  --runs N      timed requests per endpoint, after one warm-up (default 5)
+  --no-cluster  skip the second pass (rows in time order)
+Environment: BENCH_PG_URL (admin URL, default postgres://postgres:postgres@127.0.0.1:5432/postgres).`;
+
+const TARGET_MS = 300;
+const KEY = 'cnd_bench_dashboard_key_0123456789';
+
+/** What a person opening the dashboard waits for: each page, then the JSON its scripts fetch. */
+const ENDPOINTS = [
+  ['overview page, 24 h', '/?range=24h'],
+  ['  its chart data', '/api/dashboard/overview?range=24h&bucket=hour&by=model&tz=UTC'],
+  ['  its top sessions', '/overview/top-sessions?range=24h'],
+  ['overview page, 7 d', '/?range=7d'],
+  ['  its chart data', '/api/dashboard/overview?range=7d&bucket=day&by=model&tz=UTC'],
+  ['  its top sessions', '/overview/top-sessions?range=7d'],
+  ['overview page, 30 d', '/?range=30d'],
+  ['  its chart data', '/api/dashboard/overview?range=30d&bucket=day&by=model&tz=UTC'],
+  ['  chart data, hourly, by account', '/api/dashboard/overview?range=30d&bucket=hour&by=account&tz=Europe/Berlin'],
+  ['  chart data, half-hour zone', '/api/dashboard/overview?range=30d&bucket=day&by=model&tz=Asia/Kolkata'],
+  ['  its top sessions', '/overview/top-sessions?range=30d'],
+  ['accounts page, 7 d', '/accounts?range=7d'],
+  ['  utilization history, 7 d', '/api/dashboard/utilization?range=7d&tz=UTC'],
+  ['  utilization history, 30 d', '/api/dashboard/utilization?range=30d&tz=UTC'],
+  ['latest requests', '/api/dashboard/latest'],
+];
+
+function parseOptions() {
+  const { values } = parseArgs({
+    options: { records: { type: 'string' }, runs: { type: 'string' }, quick: { type: 'boolean' }, 'no-cluster': { type: 'boolean' }, help: { type: 'boolean' } },
+  });
+  const positive = (name, raw, fallback) => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got "${raw}"`);
+    return n;
+  };
+  return {
+    help: values.help === true,
+    records: positive('records', values.records, values.quick === true ? 200_000 : 1_000_000),
+    runs: positive('runs', values.runs, 5),
+    cluster: values['no-cluster'] !== true,
+  };
+}
+
+const progress = (text) => process.stderr.write(`  ${text}\n`);
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+async function timeEndpoint(base, path, runs) {
+  const once = async () => {
+    const t0 = performance.now();
+    const response = await request(`${base}${path}`, { headers: { 'x-api-key': KEY } });
+    const body = Buffer.from(await response.body.arrayBuffer());
+    if (response.statusCode !== 200) throw new Error(`${path} answered ${response.statusCode}: ${body.toString('utf8').slice(0, 200)}`);
+    return { ms: performance.now() - t0, bytes: body.byteLength };
+  };
+  await once();
+  const times = [];
+  let bytes = 0;
+  for (let i = 0; i < runs; i += 1) {
+    const result = await once();
+    times.push(result.ms);
+    bytes = result.bytes;
+  }
+  return { median: median(times), min: Math.min(...times), max: Math.max(...times), bytes };
+}
+
+async function run(options) {
+  const pg = await createBenchDatabase();
+  if ('error' in pg) {
+    process.stderr.write(`bench: ${pg.error}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'nexus-bench-dashboard-'));
+  onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
+  const db = await openDatabase({ databaseUrl: pg.url, dataDir });
+  let closing = null;
+  const closeDb = () => (closing ??= db.close());
+  onAsyncCleanup(closeDb);
+
+  progress(`generating ${options.records.toLocaleString('en-US')} requests in ${pg.where}`);
+  const load = await bulkLoad(db, { count: options.records, progress });
+  const check = await checkRollups(db);
+  progress(`loaded in ${(load.insertMs / 1000).toFixed(1)} s, roll-ups in ${(load.rollupMs / 1000).toFixed(1)} s; roll-ups match raw rows: ${check.same ? 'yes' : 'NO'}`);
+  await db.query('ANALYZE');
+
+  const app = createDashboardApp({ apiKey: KEY, database: () => Promise.resolve(db) });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise((resolve) => server.once('listening', resolve));
+  onAsyncCleanup(() => new Promise((resolve) => server.close(() => resolve())));
+  const base = `http://127.0.0.1:${server.address().port}`;
+
+  const passes = [['rows as generated, in random time order (worst case for the raw-row queries)', async () => undefined]];
+  if (options.cluster) {
+    passes.push([
+      'rows in time order (CLUSTER on started_at: as an append-only ledger lays them out)',
+      async () => {
+        progress('clustering requests on started_at');
+        await db.query('CLUSTER requests USING requests_started_at_idx');
+        await db.query('VACUUM ANALYZE requests');
+      },
+    ]);
+  }
+  for (const [title, prepare] of passes) {
+    await prepare();
+    const rows = [];
+    for (const [label, path] of ENDPOINTS) {
+      rows.push({ label, path, ...(await timeEndpoint(base, path, options.runs)) });
+    }
+    printTable(`Dashboard over ${load.rows.toLocaleString('en-US')} requests in PostgreSQL, ${title}`, rows, options.runs);
+  }
+}
+
+function printTable(title, rows, runs) {
+  process.stdout.write(`\n${title}\n(median of ${runs} after a warm-up; treat as relative)\n\n`);
+  const width = Math.max(...rows.map((r) => r.label.length));
+  process.stdout.write(`${'endpoint'.padEnd(width)}  median ms    min    max      KB  target < ${TARGET_MS} ms\n`);
+  for (const row of rows) {
+    process.stdout.write(
+      `${row.label.padEnd(width)}  ${row.median.toFixed(1).padStart(9)} ${row.min.toFixed(1).padStart(6)} ${row.max.toFixed(1).padStart(6)} ${(row.bytes / 1024).toFixed(1).padStart(7)}  ${row.median < TARGET_MS ? 'ok' : 'over'}\n`,
+    );
+  }
+  process.stdout.write(`(${rows.filter((r) => r.median >= TARGET_MS).length} of ${rows.length} over the target)\n`);
+}
+
+async function main() {
+  let options;
+  try {
+    options = parseOptions();
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  installCleanup();
+  try {
+    await run(options);
+  } finally {
+    await shutDown();
+  }
+}
+
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (error) => {
+    if (wasInterrupted()) return;
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
