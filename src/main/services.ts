@@ -8,6 +8,7 @@ import { createDashboardApp, loadDashboardKey, loadSessionSecret } from '../dash
 import { combineListeners, createProxyServer } from '../proxy/index.js';
 import type { Logger } from '../shared/logger.js';
 import { createUsageListenerFactory, type Recorder } from '../usage/index.js';
+import { listenForUsage } from '../storage/index.js';
 import type { Ledger } from './ledger.js';
 import { postgresRefreshCoordinator } from './refresh-coordinator.js';
 
@@ -58,12 +59,24 @@ export async function startDashboard(config: Config, logger: Logger, ledger: Led
   const { key, generated } = loadDashboardKey(config.dashboardApiKey, config.dataDir);
   // Live pages hold their streams open: closing the dashboard ends them instead of waiting out the drain.
   const shutdown = new AbortController();
+  // On PostgreSQL the proxies may be other processes (other instances, another container): the live
+  // feed hears every committed row through LISTEN/NOTIFY. The embedded database has one process.
+  const notifications =
+    config.databaseUrl?.startsWith('postgres') === true
+      ? listenForUsage({
+          url: config.databaseUrl,
+          database: () => ledger.database(),
+          onError: (error) => {
+            logger.warn({ err: error }, 'live feed: listening for new usage failed; retrying');
+          },
+        })
+      : null;
   const app = createDashboardApp({
     apiKey: key,
     database: () => ledger.database(),
     logger,
     sessionSecret: loadSessionSecret(config.dataDir),
-    usageEvents: ledger.recorder.events,
+    usageEvents: notifications?.events ?? ledger.recorder.events,
     signal: shutdown.signal,
   });
   if (generated) {
@@ -74,9 +87,10 @@ export async function startDashboard(config: Config, logger: Logger, ledger: Led
   const service = await listen('dashboard', server, config.host, config.dashboardPort, true);
   return {
     ...service,
-    close: (drainMs) => {
+    close: async (drainMs) => {
       shutdown.abort();
-      return service.close(drainMs);
+      await notifications?.close();
+      await service.close(drainMs);
     },
   };
 }

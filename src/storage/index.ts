@@ -5,6 +5,7 @@ export { openDatabase, describeDatabase, type OpenDatabaseOptions } from './open
 export { acquireDataDirLock, readDataDirOwner, type DataDirLock, type DataDirOwner } from './data-dir-lock.js';
 export { migrate, loadMigrations } from './migrate.js';
 export { withAdvisoryLock } from './advisory-lock.js';
+export { listenForUsage, type UsageNotifications } from './usage-notifications.js';
 export { writeUsageBatch, writeSerializedUsage, pruneBodies, rebuildRollups } from './write-usage.js';
 export { readStoredBodies } from './body-queries.js';
 export type { UsageRecord, StoredBodies, RateLimitSnapshot, RequestOutcome } from './usage-records.js';

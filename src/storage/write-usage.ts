@@ -67,6 +67,9 @@ const SESSION_UPDATE = `session_id = coalesce(EXCLUDED.session_id, usage_session
   first_at = least(usage_sessions.first_at, EXCLUDED.first_at), last_at = greatest(usage_sessions.last_at, EXCLUDED.last_at),
   ${ROLLUP_UPDATE.replaceAll('%T', 'usage_sessions')}`;
 
+/** The NOTIFY channel that carries the ids of newly written requests. */
+export const USAGE_CHANNEL = 'nexus_usage_written';
+
 const INSERT_BATCH = `WITH batch AS (
     SELECT * FROM json_to_recordset($1::json) AS r(${RECORD_SHAPE})
   ), inserted AS (
@@ -106,8 +109,12 @@ const INSERT_BATCH = `WITH batch AS (
       coalesce(("bodies"->>'requestTruncated')::boolean, false), coalesce(("bodies"->>'responseTruncated')::boolean, false)
     FROM batch WHERE json_typeof("bodies") = 'object'
     ON CONFLICT (request_id) DO NOTHING
+  ), notified AS (
+    -- Other processes (a dashboard, other instances) learn of new rows by id, 100 to a notification
+    -- (ids are ours, short: far below NOTIFY's 8000-byte payload limit). Sent on commit only.
+    SELECT pg_notify('${USAGE_CHANNEL}', json_agg(id)::text) FROM (SELECT id, (row_number() OVER () - 1) / 100 AS chunk FROM inserted) ids GROUP BY chunk
   )
-  SELECT count(*)::int AS inserted FROM inserted`;
+  SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM notified)::int AS notifications`;
 
 /** A statement carries at most this many records or this much JSON. */
 const MAX_RECORDS_PER_STATEMENT = 1000;
