@@ -3,7 +3,7 @@
  * back-pressure both ways. Nothing is buffered except (for OAuth domains) the request body kept for
  * a single replay after the upstream refused an access token that has since been refreshed.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { CredentialError, type CredentialStore, type ManagedDomain, type UpstreamAuth } from '../credentials/index.js';
@@ -90,6 +90,10 @@ class Exchange {
   private readonly body: RequestBody | null;
   private controller: Dispatcher.DispatchController | null = null;
   private settled = false;
+  /** An uncompressed event stream is being relayed: a failure can still end it with an error event. */
+  private plainEventStream = false;
+  /** The last bytes relayed (to know whether they end an SSE event). */
+  private tail = '';
 
   constructor(
     private readonly req: IncomingMessage,
@@ -162,6 +166,7 @@ class Exchange {
           return;
         }
         this.res.writeHead(status, statusMessage, headerList);
+        this.plainEventStream = isPlainEventStream(headers);
         // A response without a length is a stream: the client gets the headers now, not with the first event.
         if (headers['content-length'] === undefined) this.res.flushHeaders();
         this.context.listener?.responseStarted(status, headers);
@@ -172,6 +177,7 @@ class Exchange {
           return;
         }
         const writable = this.res.write(chunk);
+        if (this.plainEventStream && chunk.length > 0) this.tail = (this.tail + chunk.subarray(-4).toString('latin1')).slice(-4);
         this.context.listener?.responseChunk(chunk);
         if (!writable) {
           controller.pause();
@@ -236,7 +242,17 @@ class Exchange {
       return;
     }
     if (res.headersSent) {
-      // Mid-response: cut the connection so the client sees a truncated response, never a clean end.
+      if (this.plainEventStream && endsSseEvent(this.tail)) {
+        // Between two events: end the stream as the API does when it fails mid-stream, with an
+        // error event the SDKs and Claude Code understand, instead of a connection cut.
+        this.context.facts.errorType = 'api_error';
+        const event = Buffer.from(midStreamErrorEvent(), 'utf8');
+        res.end(event);
+        this.context.listener?.responseChunk(event);
+        this.finish({ status: res.statusCode, error });
+        return;
+      }
+      // Mid-event (or a compressed body): cut the connection so the client sees a truncated response, never a clean end.
       res.destroy(error);
       this.finish({ status: res.statusCode, error });
       return;
@@ -255,4 +271,21 @@ class Exchange {
     this.settled = true;
     this.resolve(result);
   }
+}
+
+/** `text/event-stream` without a Content-Encoding: text can be appended to it. */
+function isPlainEventStream(headers: IncomingHttpHeaders): boolean {
+  const type = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  const encoding = (headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  return type === 'text/event-stream' && (encoding === '' || encoding === 'identity');
+}
+
+/** The bytes so far end with a blank line (LF, CR or CRLF twice): the next byte starts a new event. */
+function endsSseEvent(tail: string): boolean {
+  return /(\r\n|\r|\n)(\r\n|\r|\n)$/.test(tail);
+}
+
+function midStreamErrorEvent(): string {
+  const body = { type: 'error', error: { type: 'api_error', message: 'The connection to the Anthropic API was lost mid-stream. Retry the request.' } };
+  return `event: error\ndata: ${JSON.stringify(body)}\n\n`;
 }

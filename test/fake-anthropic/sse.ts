@@ -75,6 +75,7 @@ export interface SseReply {
   headers?: OutgoingHttpHeaders | undefined;
   delayMs?: number | undefined;
   gzip?: boolean | undefined;
+  dieAfter?: number | undefined;
 }
 
 /** Starts a 200 event-stream response with the headers the real API sends. */
@@ -94,10 +95,19 @@ export function openSse(ex: Exchange, reply: SseReply): ChunkSink {
 export async function writeSse(ex: Exchange, events: Iterable<SseEvent>, reply: SseReply = {}): Promise<void> {
   const sink = openSse(ex, reply);
   let first = true;
+  let written = 0;
   for (const event of events) {
+    if (reply.dieAfter !== undefined && written >= reply.dieAfter) {
+      // Let the events written so far leave, then die as a crashed upstream does: no clean end.
+      await pause(20, ex.res);
+      ex.selfClosed = true;
+      ex.res.socket?.destroy();
+      return;
+    }
     if (!first && (reply.delayMs ?? 0) > 0) await pause(reply.delayMs ?? 0, ex.res);
     first = false;
     if (!(await sink.write(formatSse(event)))) return;
+    written += 1;
   }
   sink.end();
 }

@@ -38,6 +38,8 @@ export type ScriptedResponse =
       delayMs?: number;
       /** Compress when the request accepts gzip. */
       gzip?: boolean;
+      /** The upstream dies after writing this many events: the socket is destroyed mid-stream. */
+      dieAfter?: number;
     }
   /** Destroy the socket without answering. */
   | { kind: 'reset' }
