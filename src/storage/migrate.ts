@@ -3,7 +3,7 @@
  * transaction and recorded in `schema_migrations`. A database migrated by a newer build is refused.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import type { Database } from './database.js';
+import type { Database, Queryable } from './database.js';
 import { DatabaseError } from './database.js';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
@@ -27,8 +27,24 @@ export async function loadMigrations(): Promise<Migration[]> {
 
 export async function migrate(db: Database): Promise<{ applied: number[]; version: number }> {
   const migrations = await loadMigrations();
+  if (db.kind === 'postgres') {
+    // Several processes may start at once on an empty database (proxy and dashboard, replicas): one
+    // migrates while holding the lock, the others wait for it and then find nothing left to do.
+    return db.transaction(async (tx) => {
+      await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('nexus-migrations', 0))");
+      return applyMigrations(tx, migrations, (work) => work(tx));
+    });
+  }
+  return applyMigrations(db, migrations, (work) => db.transaction(work));
+}
+
+async function applyMigrations(
+  db: Queryable,
+  migrations: Migration[],
+  inTransaction: (work: (tx: Queryable) => Promise<void>) => Promise<void>,
+): Promise<{ applied: number[]; version: number }> {
   const latestKnown = migrations.at(-1)?.version ?? 0;
-  await db.exec(
+  await db.query(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
   );
   const [row] = await db.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations');
@@ -41,7 +57,7 @@ export async function migrate(db: Database): Promise<{ applied: number[]; versio
   }
   const applied: number[] = [];
   for (const migration of migrations.filter((m) => m.version > current)) {
-    await db.transaction(async (tx) => {
+    await inTransaction(async (tx) => {
       for (const statement of splitStatements(migration.sql)) await tx.query(statement);
       await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
     });
