@@ -45,7 +45,7 @@ describe('nexus start', () => {
     const urls = await waitFor((): Record<string, string> | undefined => {
       const found = [...nexus.stdout().matchAll(/"url":"(http:\/\/[^"]+)","msg":"(proxy|dashboard) listening"/g)];
       return found.length === 2 ? Object.fromEntries(found.map((m) => [m[2] ?? '', m[1] ?? ''])) : undefined;
-    }, 'both services to listen');
+    }, 'both services to listen', 30_000);
     const proxy = await send(urls.proxy ?? '', { path: '/health' });
     expect(proxy.json()).toMatchObject({ status: 'ok' });
     expect((await send(urls.proxy ?? '', { method: 'HEAD', path: '/' })).status).toBe(200);

@@ -75,7 +75,7 @@ describe('live feed', () => {
       body: JSON.stringify({ model: 'claude-opus-5-5', max_tokens: 5, messages: [{ role: 'user', content: 'a private prompt' }] }),
     });
     expect(res.status).toBe(200);
-    const event = await waitUntil(() => /event: request\ndata: (.+)\nid: (req_nexus_\w+)\n\n/.exec(stream.text()) ?? undefined, 'the request event');
+    const event = await waitUntil(() => /event: request\ndata: (.+)\nid: (req_nexus_\w+)\n\n/.exec(stream.text()) ?? undefined, 'the request event', { timeoutMs: 20_000 });
     const record = JSON.parse(event[1] ?? '{}') as Record<string, unknown>;
     expect(record).toMatchObject({ id: event[2], model: 'claude-opus-5-5', status: 200, inputTokens: 42, outputTokens: 12, costUsd: '0.014908000000', cacheSavedUsd: '0.076000000000' });
     expect(stream.text()).not.toMatch(/private prompt|secret-agent|sk-ant|ratelimit/);
