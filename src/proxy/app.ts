@@ -29,6 +29,8 @@ export interface ProxyAppDeps {
   health?: () => object;
   /** GET /metrics: Prometheus exposition text. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** How long a client may take to send its headers, and its whole request; defaults 30 s and 5 min. */
+  clientTimeouts?: { headersMs: number; requestMs: number; checkEveryMs?: number };
 }
 
 /** Builds the proxy server (not yet listening). Closing it also closes its upstream connections. */
@@ -41,7 +43,16 @@ export function createProxyServer(deps: ProxyAppDeps): Server {
     credentials: deps.credentials,
   };
   // Host is checked by our router, so a missing one gets an answer in the API's shape, not Node's bare 400.
-  const server = createServer({ requireHostHeader: false }, (req, res) => {
+  // A slow-loris client (headers or body trickled in) is cut off instead of holding a connection
+  // forever; answering (a long stream) is not bounded by these.
+  const timeouts = deps.clientTimeouts ?? { headersMs: 30_000, requestMs: 300_000 };
+  const serverOptions = {
+    requireHostHeader: false,
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    connectionsCheckingInterval: timeouts.checkEveryMs ?? 1000,
+  };
+  const server = createServer(serverOptions, (req, res) => {
     const started = performance.now();
     const requestId = createRequestId();
     const facts: RequestFacts = {};
@@ -189,12 +200,10 @@ function answerMalformedRequest(error: NodeJS.ErrnoException, socket: Duplex): v
     return;
   }
   const tooLargeHeaders = error.code === 'HPE_HEADER_OVERFLOW';
-  const status = tooLargeHeaders ? 431 : 400;
-  const body = apiErrorBody(
-    'invalid_request_error',
-    tooLargeHeaders ? 'Request headers are too large.' : 'Malformed HTTP request.',
-    createRequestId(),
-  );
+  const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || error.code === 'HPE_HEADER_TIMEOUT';
+  const status = tooLargeHeaders ? 431 : timedOut ? 408 : 400;
+  const message = tooLargeHeaders ? 'Request headers are too large.' : timedOut ? 'The request took too long to arrive.' : 'Malformed HTTP request.';
+  const body = apiErrorBody('invalid_request_error', message, createRequestId());
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json\r\n` +
       `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,

@@ -40,6 +40,8 @@ export interface HarnessOptions {
   fake?: FakeAnthropicOptions;
   /** Record usage into this database (a DATABASE_URL value, memory:// for PGlite). */
   databaseUrl?: string;
+  /** Shorter client timeouts than production's, for slow-client tests. */
+  clientTimeouts?: { headersMs: number; requestMs: number; checkEveryMs?: number };
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -84,6 +86,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     credentials,
     logger,
     ...(recorder === undefined ? {} : { listen: createUsageListenerFactory({ recorder, logger, storeBodies: config.storeBodies }) }),
+    ...(options.clientTimeouts === undefined ? {} : { clientTimeouts: options.clientTimeouts }),
   });
   const openExchanges = new Set<Promise<void>>();
   server.on('request', (_req, res: import('node:http').ServerResponse) => {
