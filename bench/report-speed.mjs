@@ -9,7 +9,9 @@
  * carry the server's 5-hour windows (back-to-back on a 5-hour grid) instead of a random reset each.
  * Then times each report — daily, weekly, monthly, session, blocks — through runReport, the code
  * path of `nexus <report>` (a fresh connection each run, as the command opens one), median of 5,
- * as the table and as --json. Target: under 200 ms each.
+ * as the table and as --json. Target: under 200 ms each. Then `nexus statusline` the same way
+ * (runStatusline: open the source, its one query, close) for the most recent Claude Code session,
+ * median of 5, same target.
  *
  * Flags: --records N, --runs N (default 5), --quick (200,000 records), --help.
  * Environment: BENCH_PG_URL (admin URL, default postgres://postgres:postgres@127.0.0.1:5432/postgres).
@@ -17,7 +19,7 @@
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
-import { parseReportArgs, runReport } from '../dist/cli/index.js';
+import { parseReportArgs, runReport, runStatusline } from '../dist/cli/index.js';
 import { loadConfig } from '../dist/config.js';
 import { openDatabase, rebuildRollups } from '../dist/storage/index.js';
 import { createBenchDatabase } from './lib/bench-database.mjs';
@@ -78,6 +80,18 @@ async function timeReport(kind, json, config, runs) {
   return { median: median(times), bytes };
 }
 
+async function timeStatusline(config, sessionId, runs) {
+  const stdin = JSON.stringify({ session_id: sessionId, model: { id: 'claude-opus-4-5', display_name: 'Opus 4.5' } });
+  const times = [];
+  let line = '';
+  for (let i = 0; i < runs; i += 1) {
+    const t0 = performance.now();
+    line = await runStatusline(['--timezone', 'UTC'], stdin, config);
+    times.push(performance.now() - t0);
+  }
+  return { median: median(times), line };
+}
+
 async function main() {
   const opts = options();
   if (opts.help) {
@@ -106,6 +120,7 @@ async function main() {
   } finally {
     await db.close();
   }
+  const [latest] = await withDatabase(bench.url, (db) => db.query('SELECT session_id FROM requests WHERE session_id IS NOT NULL ORDER BY started_at DESC LIMIT 1'));
   const config = loadConfig({ DATABASE_URL: bench.url }, { envFile: null });
   print(`\n  report     table (median of ${String(opts.runs)})   --json (median)    output     target < ${String(TARGET_MS)} ms`);
   for (const kind of REPORTS) {
@@ -116,6 +131,18 @@ async function main() {
       `  ${kind.padEnd(9)}  ${table.median.toFixed(0).padStart(8)} ms            ${json.median.toFixed(0).padStart(8)} ms   ` +
         `${(json.bytes / 1024).toFixed(0).padStart(7)} KiB  ${worst < TARGET_MS ? 'met' : 'NOT met'}`,
     );
+  }
+  const statusline = await timeStatusline(config, latest?.session_id ?? null, opts.runs);
+  print(`  statusline ${statusline.median.toFixed(0).padStart(8)} ms            (one query)   ${' '.repeat(11)}${statusline.median < TARGET_MS ? 'met' : 'NOT met'}`);
+  print(`             ${statusline.line}`);
+}
+
+async function withDatabase(url, work) {
+  const db = await openDatabase({ databaseUrl: url, dataDir: '/nonexistent' });
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
   }
 }
 

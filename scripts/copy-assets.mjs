@@ -1,5 +1,6 @@
-// Copies what tsc does not: the SQL migrations and the dashboard's browser files, next to their compiled modules.
-import { cpSync } from 'node:fs';
+// Does what tsc does not: copies the SQL migrations and the dashboard's browser files next to their
+// compiled modules, and makes the `nexus` bin executable (tsc writes every file 0644).
+import { chmodSync, cpSync } from 'node:fs';
 import { URL } from 'node:url';
 
 cpSync(new URL('../src/storage/migrations/', import.meta.url), new URL('../dist/storage/migrations/', import.meta.url), {
@@ -8,3 +9,4 @@ cpSync(new URL('../src/storage/migrations/', import.meta.url), new URL('../dist/
 cpSync(new URL('../src/dashboard/public/', import.meta.url), new URL('../dist/dashboard/public/', import.meta.url), {
   recursive: true,
 });
+chmodSync(new URL('../dist/main/nexus.js', import.meta.url), 0o755);

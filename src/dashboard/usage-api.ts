@@ -14,6 +14,7 @@ import {
   sessionUsage,
   fiveHourResets,
   latestPlanUtilization,
+  statuslineFigures,
   usageBreakdown,
   usageByPeriod,
   usageEntries,
@@ -57,6 +58,12 @@ const rangesBody = filters.omit({ since: true, until: true }).extend({
 
 const breakdownQuery = filters.extend({ by: z.enum(['model', 'domain', 'account']).optional() });
 const conversationQuery = filters.extend({ limit: z.coerce.number().int().min(1).max(10_000).default(100) });
+const statuslineQuery = z.object({
+  session: z.string().min(1).optional(),
+  account: z.string().min(1).optional(),
+  dayStart: z.iso.datetime().transform((v) => new Date(v)),
+  now: z.iso.datetime().transform((v) => new Date(v)).optional(),
+});
 
 export function createUsageApi(database: () => Promise<Database>): Hono {
   const api = new Hono();
@@ -119,6 +126,13 @@ export function createUsageApi(database: () => Promise<Database>): Hono {
     return c.json({ conversations: await conversations(await database(), query) });
   });
   api.get('/plan-utilization', async (c) => c.json({ accounts: await latestPlanUtilization(await database()) }));
+  // `nexus statusline --url`: the session, today and the current block in one query.
+  api.get('/statusline', async (c) => {
+    const query = parse(c, statuslineQuery);
+    if (query instanceof Response) return query;
+    const { session, account, dayStart, now } = query;
+    return c.json({ statusline: await statuslineFigures(await database(), { sessionId: session, account, dayStart, now: now ?? new Date() }) });
+  });
   return api;
 }
 

@@ -3,6 +3,7 @@
 import { UsageError, type Command } from '../cli/index.js';
 import { credentialsCommand } from '../cli/index.js';
 import { reportCommand } from '../cli/index.js';
+import { monitorCommand, statuslineCommand } from '../cli/index.js';
 import { ConfigError } from '../config.js';
 import { VERSION } from '../shared/version.js';
 import { DatabaseError } from '../storage/index.js';
@@ -21,6 +22,8 @@ const COMMANDS: Record<string, Command> = {
   monthly: reportCommand('monthly'),
   session: reportCommand('session'),
   blocks: reportCommand('blocks'),
+  monitor: monitorCommand,
+  statusline: statuslineCommand,
 };
 
 function usage(): string {

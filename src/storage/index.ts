@@ -53,3 +53,12 @@ export {
   type RecentRequest,
   type UtilizationPoint,
 } from './dashboard-queries.js';
+export {
+  statuslineFigures,
+  STATUSLINE_LOOKBACK_MS,
+  type StatuslineQuery,
+  type StatuslineFigures,
+  type StatuslineSums,
+  type StatuslineBlock,
+  type StatuslineUtilization,
+} from './statusline-query.js';

@@ -7,6 +7,7 @@ import {
   latestPlanUtilization,
   rangeUsage,
   sessionUsage,
+  statuslineFigures,
   usageByPeriod,
   type Database,
 } from '../../storage/index.js';
@@ -42,6 +43,7 @@ export async function createDatabaseSource(db: Database, options: DatabaseSource
     activityBounds: (filters, ranges) => read(() => activityBounds(db, filters, ranges)),
     fiveHourResets: (filters) => read(() => fiveHourResetsByAccount(db, filters)),
     planUtilization: () => read(() => latestPlanUtilization(db)),
+    statusline: (query) => read(() => statuslineFigures(db, query)),
     async close() {
       try {
         await db.close();

@@ -4,7 +4,7 @@
  * the database source, and turns the ISO dates of the JSON back into Dates.
  */
 import { UsageError } from '../command.js';
-import type { PeriodUsage, UsageFilters } from '../../storage/index.js';
+import type { PeriodUsage, StatuslineFigures, UsageFilters } from '../../storage/index.js';
 import { reasonOf } from './database-source.js';
 import type { ReportFilters, UsageSource } from './usage-source.js';
 
@@ -69,6 +69,13 @@ export function createHttpSource({ baseUrl, apiKey, timeoutMs = 60_000 }: HttpSo
     activityBounds: (filters, ranges) => list('/usage/activity-bounds', 'bounds', { body: { ...filters, ranges } }, ['firstAt', 'lastAt']),
     fiveHourResets: (filters) => list('/usage/five-hour-resets', 'resets', { query: filterQuery(filters) }, ['reset']),
     planUtilization: () => list('/plan-utilization', 'accounts', {}, ['observedAt', 'fiveHourReset', 'sevenDayReset']),
+    async statusline({ sessionId, account, dayStart, now }) {
+      const figures = (await call('/statusline', { query: { session: sessionId, account, dayStart, now } })).statusline;
+      if (typeof figures !== 'object' || figures === null || !('today' in figures)) {
+        throw new UsageError(`the dashboard at ${where} sent no "statusline" figures (is it an older Claude Nexus?)`);
+      }
+      return reviveStatusline(figures);
+    },
     close: () => Promise.resolve(),
   };
 }
@@ -80,4 +87,15 @@ function reviveDates(item: Record<string, unknown>, fields: readonly string[]): 
     if (typeof value === 'string') copy[field] = new Date(value);
   }
   return copy;
+}
+
+/** The JSON of statuslineFigures with its dates turned back into Dates. */
+function reviveStatusline(figures: Record<string, unknown>): StatuslineFigures {
+  const nested = (value: unknown, dates: readonly string[]): unknown =>
+    typeof value === 'object' && value !== null ? reviveDates(value as Record<string, unknown>, dates) : null;
+  return {
+    ...figures,
+    block: nested(figures.block, ['start', 'end']),
+    utilization: nested(figures.utilization, ['observedAt', 'fiveHourReset', 'sevenDayReset']),
+  } as StatuslineFigures;
 }

@@ -13,6 +13,8 @@ import type {
   RangeUsage,
   SessionModelUsage,
   SessionUsageQuery,
+  StatuslineFigures,
+  StatuslineQuery,
   UsageFilters,
 } from '../../storage/index.js';
 
@@ -31,5 +33,7 @@ export interface UsageSource {
   activityBounds(filters: ReportFilters, ranges: readonly AccountRange[]): Promise<ActivityBounds[]>;
   fiveHourResets(filters: ReportFilters): Promise<AccountReset[]>;
   planUtilization(): Promise<PlanUtilization[]>;
+  /** What `nexus statusline` shows, in one query (or one HTTP call). */
+  statusline(query: StatuslineQuery): Promise<StatuslineFigures>;
   close(): Promise<void>;
 }
