@@ -3,18 +3,19 @@
  * domain's credential; the rest is the proxy's own (HEAD /, /health) or a 404 in the API's shape.
  * Plain node:http on the hot path: no framework layer converts requests on the way through.
  */
-import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
 import type { Config } from '../config.js';
 import { CredentialError, domainCandidates, type CredentialStore, type ManagedDomain, type UpstreamAuth } from '../credentials/index.js';
-import { ApiError, apiErrorBody, createRequestId, sendApiError } from '../shared/api-error.js';
+import { ApiError, createRequestId, sendApiError } from '../shared/api-error.js';
 import type { Logger } from '../shared/logger.js';
 import { VERSION } from '../shared/version.js';
 import { assertClientKey, assertOAuthClientAllowed } from './client-auth.js';
 import type { ExchangeListener, ExchangeListenerFactory } from './exchange-listener.js';
 import { forward, type ExchangeFacts, type ForwardDeps } from './forward.js';
 import { presentedCredential as presentedCredentialOf } from './headers.js';
+import { answerConnect, answerExpectation, answerMalformedRequest } from './protocol-errors.js';
 import { MAX_BODY_BYTES, tooLarge } from './request-body.js';
 
 export interface ProxyAppDeps {
@@ -52,7 +53,10 @@ export function createProxyServer(deps: ProxyAppDeps): Server {
     requestTimeout: timeouts.requestMs,
     connectionsCheckingInterval: timeouts.checkEveryMs ?? 1000,
   };
+  /** Each connection's latest answer, so a broken request pipelined behind it is refused after it, not inside it. */
+  const answering = new WeakMap<Duplex, ServerResponse>();
   const server = createServer(serverOptions, (req, res) => {
+    answering.set(req.socket, res);
     const started = performance.now();
     const requestId = createRequestId();
     const facts: RequestFacts = {};
@@ -81,7 +85,11 @@ export function createProxyServer(deps: ProxyAppDeps): Server {
     });
     void route(req, res, { requestId, facts, listener }, deps, forwardDeps);
   });
-  server.on('clientError', answerMalformedRequest);
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    answerMalformedRequest(error, socket, answering.get(socket));
+  });
+  server.on('connect', answerConnect);
+  server.on('checkExpectation', answerExpectation);
   server.on('close', () => {
     if (deps.dispatcher === undefined) dispatcher.close().catch(() => undefined);
   });
@@ -132,6 +140,9 @@ async function route(
     if (!path.startsWith('/v1/') || hasDotSegment(path)) {
       throw new ApiError('not_found_error', `Not found: ${req.method ?? 'GET'} ${path}`);
     }
+    // RFC 9110 §9.3.8: TRACE is reflected back by its final recipient, which would show the client
+    // the domain's real key; the API has no TRACE, so it is never forwarded.
+    if (req.method === 'TRACE') throw new ApiError('invalid_request_error', 'TRACE is not supported.', 405);
     const declaredLength = Number(req.headers['content-length'] ?? 0);
     if (declaredLength > MAX_BODY_BYTES) {
       res.shouldKeepAlive = false;
@@ -162,6 +173,9 @@ async function resolveTarget(
   deps: ProxyAppDeps,
   listener: ExchangeListener | undefined,
 ): Promise<{ managed: ManagedDomain | null; auth: UpstreamAuth | null }> {
+  // RFC 9112 §3.2: more than one Host line is a 400. Node keeps the first; a front proxy may have
+  // routed on another, so the credential would follow a host the front never saw.
+  if (hostLines(req.rawHeaders) > 1) throw new ApiError('invalid_request_error', 'More than one Host header.');
   const candidates = domainCandidates(req.headers.host);
   if (candidates === null) throw new ApiError('invalid_request_error', 'Missing or invalid Host header.');
   const presentedCredential = presentedCredentialOf(req.headers);
@@ -193,21 +207,10 @@ async function resolveTarget(
   }
 }
 
-/** Requests Node's parser refuses (bad syntax, oversized headers) still get the API's error shape. */
-function answerMalformedRequest(error: NodeJS.ErrnoException, socket: Duplex): void {
-  if (error.code === 'ECONNRESET' || !socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const tooLargeHeaders = error.code === 'HPE_HEADER_OVERFLOW';
-  const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || error.code === 'HPE_HEADER_TIMEOUT';
-  const status = tooLargeHeaders ? 431 : timedOut ? 408 : 400;
-  const message = tooLargeHeaders ? 'Request headers are too large.' : timedOut ? 'The request took too long to arrive.' : 'Malformed HTTP request.';
-  const body = apiErrorBody('invalid_request_error', message, createRequestId());
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json\r\n` +
-      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
+function hostLines(rawHeaders: readonly string[]): number {
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]?.toLowerCase() === 'host') count += 1;
+  return count;
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {

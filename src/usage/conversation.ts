@@ -17,14 +17,14 @@ const messagesRequest = z.looseObject({
 
 export function conversationIdFromBody(body: Buffer, scope: { domain: string; account: string }): string | null {
   if (body.length === 0 || body.length > MAX_HASHED_BODY_BYTES) return null;
-  let json: unknown;
+  // Whatever the client sent (bad JSON, or JSON nested deep enough to overflow the stack when it is
+  // walked) costs it its conversation id, never its usage record.
   try {
-    json = JSON.parse(body.toString('utf8'));
+    const parsed = messagesRequest.safeParse(JSON.parse(body.toString('utf8')));
+    if (!parsed.success) return null;
+    const opening = JSON.stringify([scope.domain, scope.account, parsed.data.system ?? null, parsed.data.messages[0]]);
+    return `conv_${createHash('sha256').update(opening).digest('hex').slice(0, 20)}`;
   } catch {
     return null;
   }
-  const parsed = messagesRequest.safeParse(json);
-  if (!parsed.success) return null;
-  const opening = JSON.stringify([scope.domain, scope.account, parsed.data.system ?? null, parsed.data.messages[0]]);
-  return `conv_${createHash('sha256').update(opening).digest('hex').slice(0, 20)}`;
 }

@@ -25,7 +25,24 @@ export interface NexusProcess {
 
 /** Starts `nexus proxy` with exactly `env` (plus PATH) and waits, with a deadline, for "proxy listening". */
 export async function spawnNexusProxy(env: Record<string, string>, cwd: string, spawned: ChildProcessWithoutNullStreams[]): Promise<NexusProcess> {
-  const child = spawn(process.execPath, [BIN, 'proxy'], { cwd, env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env } });
+  const { process: nexus } = await spawnNexus('proxy', env, cwd, spawned);
+  return nexus;
+}
+
+/** `nexus start` (proxy and dashboard in one process), DASHBOARD_PORT 0 unless `env` says otherwise. */
+export async function spawnNexusStart(env: Record<string, string>, cwd: string, spawned: ChildProcessWithoutNullStreams[]): Promise<NexusProcess & { dashboardUrl: string }> {
+  const { process: nexus, dashboardUrl } = await spawnNexus('start', { DASHBOARD_PORT: '0', ...env }, cwd, spawned);
+  if (dashboardUrl === undefined) throw new Error('nexus start did not report a dashboard URL');
+  return { ...nexus, dashboardUrl };
+}
+
+async function spawnNexus(
+  command: 'proxy' | 'start',
+  env: Record<string, string>,
+  cwd: string,
+  spawned: ChildProcessWithoutNullStreams[],
+): Promise<{ process: NexusProcess; dashboardUrl: string | undefined }> {
+  const child = spawn(process.execPath, [BIN, command], { cwd, env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env } });
   spawned.push(child);
   let stdout = '';
   let stderr = '';
@@ -36,14 +53,28 @@ export async function spawnNexusProxy(env: Record<string, string>, cwd: string, 
     throw new Error(`nexus exited with ${String(exitCode)} before listening: ${stderr}${stdout}`);
   });
   died.catch(() => undefined);
-  const listening = waitUntil(() => /"url":"(http:\/\/[^"]+)","msg":"proxy listening"/.exec(stdout)?.[1], 'nexus proxy to listen', { timeoutMs: 20_000 });
-  const url = await Promise.race([listening, died]);
+  const urlOf = (service: string): string | undefined => new RegExp(`"url":"(http://[^"]+)","msg":"${service} listening"`).exec(stdout)?.[1];
+  const listening = waitUntil(
+    () => {
+      const url = urlOf('proxy');
+      if (url === undefined) return undefined;
+      if (command === 'proxy') return { url, dashboardUrl: undefined };
+      const dashboardUrl = urlOf('dashboard');
+      return dashboardUrl === undefined ? undefined : { url, dashboardUrl };
+    },
+    `nexus ${command} to listen`,
+    { timeoutMs: 20_000 },
+  );
+  const { url, dashboardUrl } = await Promise.race([listening, died]);
   return {
-    child,
-    url,
-    exited,
-    stdout: () => stdout,
-    stderr: () => stderr,
-    health: async () => (await send(url, { path: '/health', timeoutMs: 2000 })).json<NexusHealth>(),
+    dashboardUrl,
+    process: {
+      child,
+      url,
+      exited,
+      stdout: () => stdout,
+      stderr: () => stderr,
+      health: async () => (await send(url, { path: '/health', timeoutMs: 2000 })).json<NexusHealth>(),
+    },
   };
 }
