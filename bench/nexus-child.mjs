@@ -10,7 +10,8 @@
  * its spool under DATA_DIR) and createUsageListenerFactory passed as `listen`. DATABASE_URL, DATA_DIR
  * and STORE_BODIES come from this process's environment (DATABASE_URL unset: PGlite under DATA_DIR).
  * The parent can then ask `{type:'ledger', id, count}` over IPC: records the recorder reported
- * written, its backlog and state, and (with `count`) the number of rows in `requests`.
+ * written, its backlog and state, and (with `count`) the number of rows in `requests`; and
+ * `{type:'audit', id}`: the after-the-load checks of bench/lib/ledger-audit.mjs on its database.
  */
 import process from 'node:process';
 import { pino } from 'pino';
@@ -53,6 +54,7 @@ if (!record) {
     written += records.length;
   });
   answerLedgerQuestions(ledger, () => written);
+  answerAuditQuestions(ledger);
   // Connected and migrated before the first request, as the running service is after its first seconds.
   await ledger.database();
   const listen = createUsageListenerFactory({ recorder: ledger.recorder, logger, storeBodies: config.storeBodies });
@@ -79,6 +81,22 @@ function answerLedgerQuestions(ledger, writtenSoFar) {
     answer().then(
       (facts) => process.send?.({ type: 'ledger', id: message.id, ...facts }),
       (error) => process.send?.({ type: 'ledger', id: message.id, error: error instanceof Error ? error.message : String(error) }),
+    );
+  });
+}
+
+/** Answers `{type:'audit', id}` with `{type:'audit', id, ...auditLedger(db)}` (or `error`). */
+function answerAuditQuestions(ledger) {
+  process.on('message', (message) => {
+    if (message?.type !== 'audit') return;
+    const answer = async () => {
+      // Loaded on demand: only the recording benches ask, after their load.
+      const { auditLedger } = await import('./lib/ledger-audit.mjs');
+      return auditLedger(await ledger.database());
+    };
+    answer().then(
+      (facts) => process.send?.({ type: 'audit', id: message.id, ...facts }),
+      (error) => process.send?.({ type: 'audit', id: message.id, error: error instanceof Error ? error.message : String(error) }),
     );
   });
 }

@@ -1,7 +1,7 @@
 /**
  * What every bench child process shares: listen on 127.0.0.1 port 0, tell the parent the port over
- * IPC, answer memory questions (RSS now, peak RSS sampled every 50 ms) and CPU-time questions, and
- * exit with the parent.
+ * IPC, answer memory questions (RSS now, peak RSS sampled every 50 ms), CPU-time questions and
+ * vitals questions (heap, active resources; for the soak bench), and exit with the parent.
  */
 import process from 'node:process';
 import { setInterval } from 'node:timers';
@@ -47,6 +47,19 @@ function answerCpuRequests() {
   });
 }
 
+/**
+ * Answers `{type:'vitals', id}` with `{type:'vitals', id, rss, heapUsed, heapTotal, external,
+ * arrayBuffers, resources}`: bytes, and the number of active libuv resources (sockets, timers, …).
+ */
+function answerVitalsRequests() {
+  process.on('message', (message) => {
+    if (message?.type !== 'vitals') return;
+    const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+    const resources = process.getActiveResourcesInfo().length;
+    process.send?.({ type: 'vitals', id: message.id, rss, heapUsed, heapTotal, external, arrayBuffers, resources });
+  });
+}
+
 /** Starts `server` on an ephemeral port and reports `{type:'ready', port}` to the parent. */
 export function serveChild(server) {
   if (process.send === undefined) {
@@ -59,6 +72,7 @@ export function serveChild(server) {
   process.on('SIGTERM', () => process.exit(0));
   answerMemoryRequests(createRssSampler());
   answerCpuRequests();
+  answerVitalsRequests();
   server.listen(0, '127.0.0.1', () => {
     process.send?.({ type: 'ready', port: server.address().port });
   });
