@@ -4,7 +4,8 @@
  * report bench's generator) in a throwaway PostgreSQL database, serves the real dashboard app from
  * dist/ on a local port, and times its pages and their data endpoints: the median of 5 requests
  * after one warm-up, measured at the client over loopback (so: server time plus a little HTTP).
- * Target: under 300 ms each. Treat the figures as relative: they depend on the machine.
+ * Target: under 300 ms each (the CSV export is a download, timed for information). Treat the figures
+ * as relative: they depend on the machine.
  *
  * Twice: first with the rows as generated (in random time order, so a time range is scattered over
  * the whole table: the worst case for the raw-row queries), then after CLUSTER on started_at (rows
@@ -55,7 +56,44 @@ const ENDPOINTS = [
   ['  utilization history, 7 d', '/api/dashboard/utilization?range=7d&tz=UTC'],
   ['  utilization history, 30 d', '/api/dashboard/utilization?range=30d&tz=UTC'],
   ['latest requests', '/api/dashboard/latest'],
+  ['requests page, 30 d, first page', '/requests?range=30d'],
+  ['requests page, 7 d, filtered (account + errors)', '/requests?range=7d&account=acct_org_0b6ad5a4_bob&status=errors'],
+  ['requests page, 30 d, filtered (model + status 529)', '/requests?range=30d&model=claude-haiku-4-5&status=529'],
+  ['  its JSON', '/api/dashboard/requests?range=30d&model=claude-haiku-4-5&status=529'],
+  ['conversations page, 30 d', '/conversations?range=30d'],
+  ['conversations page, 7 d, one account', '/conversations?range=7d&account=acct_org_0b6ad5a4_alice'],
 ];
+
+/**
+ * Pages that need ids from the generated ledger: deep keyset pages (a cursor half-way down, as if
+ * someone had clicked "older" 10,000 times), a busy conversation and one request.
+ */
+async function ledgerEndpoints(db) {
+  const at = (offset) =>
+    db.query(
+      `SELECT id, (extract(epoch FROM started_at) * 1000000)::bigint::text AS micros FROM requests
+       ORDER BY started_at DESC, id DESC OFFSET $1 LIMIT 1`,
+      [offset],
+    );
+  const [middle] = await at(500_000);
+  const [session] = await db.query(
+    `SELECT conversation_id, (extract(epoch FROM last_at) * 1000000)::bigint::text AS micros FROM usage_sessions
+     ORDER BY last_at DESC, conversation_id DESC OFFSET 200000 LIMIT 1`,
+  );
+  const [busy] = await db.query('SELECT conversation_id FROM usage_sessions WHERE session_id IS NOT NULL ORDER BY requests DESC LIMIT 1');
+  const endpoints = [];
+  if (middle !== undefined) {
+    const cursor = encodeURIComponent(`${middle.micros}.${middle.id}`);
+    endpoints.push(['requests page, 30 d, 500,000 rows deep (older)', `/requests?range=30d&before=${cursor}`]);
+    endpoints.push(['requests page, 30 d, 500,000 rows deep (newer)', `/requests?range=30d&after=${cursor}`]);
+    endpoints.push(['request detail', `/requests/${encodeURIComponent(middle.id)}`]);
+  }
+  if (session !== undefined) endpoints.push(['conversations page, 30 d, 200,000 rows deep', `/conversations?range=30d&before=${encodeURIComponent(`${session.micros}.${session.conversation_id}`)}`]);
+  if (busy !== undefined) endpoints.push(['conversation detail (its busiest session)', `/conversations/${encodeURIComponent(busy.conversation_id)}`]);
+  // Not a page: a download, streamed in keyset batches of 500 (~33,000 rows a day here). Timed to the last byte.
+  endpoints.push(['export, requests of the last 24 h, CSV (download)', '/export/requests.csv?range=24h']);
+  return endpoints;
+}
 
 function parseOptions() {
   const { values } = parseArgs({
@@ -127,13 +165,14 @@ async function run(options) {
   onAsyncCleanup(() => new Promise((resolve) => server.close(() => resolve())));
   const base = `http://127.0.0.1:${server.address().port}`;
 
+  const endpoints = [...ENDPOINTS, ...(await ledgerEndpoints(db))];
   const passes = [['rows as generated, in random time order (worst case for the raw-row queries)', async () => undefined]];
   if (options.cluster) {
     passes.push([
       'rows in time order (CLUSTER on started_at: as an append-only ledger lays them out)',
       async () => {
         progress('clustering requests on started_at');
-        await db.query('CLUSTER requests USING requests_started_at_idx');
+        await db.query('CLUSTER requests USING requests_started_at_id_idx');
         await db.query('VACUUM ANALYZE requests');
       },
     ]);
@@ -141,7 +180,7 @@ async function run(options) {
   for (const [title, prepare] of passes) {
     await prepare();
     const rows = [];
-    for (const [label, path] of ENDPOINTS) {
+    for (const [label, path] of endpoints) {
       rows.push({ label, path, ...(await timeEndpoint(base, path, options.runs)) });
     }
     printTable(`Dashboard over ${load.rows.toLocaleString('en-US')} requests in PostgreSQL, ${title}`, rows, options.runs);

@@ -15,7 +15,7 @@ const TYPES = {
   svg: 'image/svg+xml',
 } as const;
 
-const OWN = ['nexus.css', 'nexus.js', 'overview.js', 'accounts.js', 'favicon.svg'] as const;
+const OWN = ['nexus.css', 'nexus.js', 'overview.js', 'accounts.js', 'requests.js', 'favicon.svg'] as const;
 const UPLOT = { 'uplot.js': 'uplot/dist/uPlot.iife.min.js', 'uplot.css': 'uplot/dist/uPlot.min.css' } as const;
 
 export type AssetName = (typeof OWN)[number] | keyof typeof UPLOT;

@@ -51,3 +51,34 @@ export function formatDuration(ms: number): string {
 export function keyLabel(key: string | null): string {
   return key === null || key === '' ? '(none)' : key;
 }
+
+/** `Nov 24, 14:05:09` in the zone (requests are seconds apart). */
+export function formatDateTimeSeconds(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(at);
+}
+
+/** `840 ms`, `12.3 s`, `4 min 05 s`; `—` for none. */
+export function formatMs(ms: number | null): string {
+  if (ms === null) return '—';
+  if (ms < 1000) return `${String(Math.round(ms))} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  return `${String(Math.floor(seconds / 60))} min ${String(seconds % 60).padStart(2, '0')} s`;
+}
+
+/** How long something lasted: `12.3 s` under a minute, else as formatDuration (`4 min`, `2 h 05 min`). */
+export function formatSpan(ms: number): string {
+  return ms < 60_000 ? formatMs(ms) : formatDuration(ms);
+}
+
+/** A long id shortened for a table cell (`0b6ad5a4…c9e0aa`); the whole id goes in a title. */
+export function shortId(id: string): string {
+  return id.length > 18 ? `${id.slice(0, 8)}…${id.slice(-6)}` : id;
+}
+
+/** `12.3 KB`, `4.5 MB`. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${String(bytes)} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

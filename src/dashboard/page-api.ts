@@ -1,14 +1,18 @@
 /**
  * JSON the pages draw from (under /api, behind the same key or session): the overview's series and
- * totals, top sessions, latest requests, accounts, utilization history, and the live feed.
+ * totals, top sessions, latest requests, accounts, utilization history, the requests and
+ * conversations tables (keyset-paged like their pages), and the live feed.
  */
 import { Hono, type Context } from 'hono';
-import { latestRequests, topConversationsByCost, utilizationHistory, type Database } from '../storage/index.js';
+import { latestRequests, listSessions, topSessionsByCost, utilizationHistory, type Database } from '../storage/index.js';
 import { loadAccounts } from './accounts-data.js';
 import type { DashboardEnv } from './auth.js';
 import { liveStream, type LiveHub } from './live.js';
 import { loadOverview } from './overview-data.js';
+import { badRequestJson } from './page-errors.js';
 import { resolveRange, type RangeDefaults, type ResolvedRange } from './ranges.js';
+import { cursorText, parseRequestsQuery, parseSessionsQuery } from './request-query.js';
+import { loadRequestPage, loadRequestsExtras } from './requests-data.js';
 
 export interface PageApiOptions {
   database: () => Promise<Database>;
@@ -31,7 +35,33 @@ export function createPageApi(options: PageApiOptions): Hono<DashboardEnv> {
   api.get('/dashboard/top-sessions', async (c) => {
     const range = rangeOrError(c, options.now());
     if (range instanceof Response) return range;
-    return c.json({ sessions: await topConversationsByCost(await options.database(), { since: range.since, until: range.until, limit: 10 }) });
+    return c.json({ sessions: await topSessionsByCost(await options.database(), { since: range.since, until: range.until, limit: 10 }) });
+  });
+  api.get('/dashboard/requests', async (c) => {
+    const query = parseRequestsQuery(c.req.query(), options.now(), { range: '7d', tz: c.var.page.tz });
+    if ('error' in query) return badRequestJson(c, query.error);
+    const db = await options.database();
+    const [page, extras] = await Promise.all([loadRequestPage(db, query), loadRequestsExtras(db, query)]);
+    const newest = page.rows[0];
+    const oldest = page.rows.at(-1);
+    return c.json({
+      count: extras.count.count,
+      countExact: extras.count.exact,
+      requests: page.rows.map(({ cursor, ...row }) => ({ ...row, cursor: cursorText(cursor) })),
+      newer: page.hasNewer && newest !== undefined ? cursorText(newest.cursor) : null,
+      older: page.hasOlder && oldest !== undefined ? cursorText(oldest.cursor) : null,
+    });
+  });
+  api.get('/dashboard/conversations', async (c) => {
+    const query = parseSessionsQuery(c.req.query(), options.now(), { range: '7d', tz: c.var.page.tz });
+    if ('error' in query) return badRequestJson(c, query.error);
+    const { range } = query;
+    const page = await listSessions(await options.database(), { since: range.since, until: range.until, domain: query.domain, account: query.account, limit: query.limit, before: query.before });
+    const oldest = page.sessions.at(-1);
+    return c.json({
+      conversations: page.sessions.map(({ cursor, ...session }) => ({ ...session, cursor: cursorText(cursor) })),
+      older: page.more && oldest !== undefined ? cursorText(oldest.cursor) : null,
+    });
   });
   api.get('/dashboard/latest', async (c) => c.json({ requests: await latestRequests(await options.database(), 10) }));
   api.get('/dashboard/accounts', async (c) => {
@@ -57,6 +87,5 @@ export function createPageApi(options: PageApiOptions): Hono<DashboardEnv> {
 
 function rangeOrError(c: Context<DashboardEnv>, now: Date, defaults: RangeDefaults = {}): ResolvedRange | Response {
   const range = resolveRange(c.req.query(), now, { ...defaults, tz: c.var.page.tz });
-  if (!('error' in range)) return range;
-  return c.json({ type: 'error', error: { type: 'invalid_request_error', message: `Bad query: ${range.error}` } }, 400);
+  return 'error' in range ? badRequestJson(c, range.error) : range;
 }

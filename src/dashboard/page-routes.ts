@@ -1,14 +1,16 @@
 /** The HTML pages: load (storage), shape (pure), render (JSX). Bad parameters get a 400 page that says which. */
 import { Hono, type Context } from 'hono';
-import { latestRequests, topConversationsByCost, type Database } from '../storage/index.js';
+import { latestRequests, topSessionsByCost, type Database } from '../storage/index.js';
 import { loadAccounts } from './accounts-data.js';
 import type { DashboardEnv } from './auth.js';
+import { createConversationRoutes } from './conversation-routes.js';
+import { createExportRoutes } from './export-routes.js';
 import { MessagePage, renderFragment, renderPage } from './layout.js';
 import { loadOverview } from './overview-data.js';
 import { AccountsPage } from './pages/accounts.js';
 import { OverviewPage, TopSessions } from './pages/overview.js';
-import { PlaceholderPage } from './pages/placeholder.js';
 import { resolveRange, type RangeDefaults, type ResolvedRange } from './ranges.js';
+import { createRequestRoutes } from './request-routes.js';
 
 export interface PageRoutesOptions {
   database: () => Promise<Database>;
@@ -31,8 +33,8 @@ export function createPageRoutes(options: PageRoutesOptions): Hono<DashboardEnv>
   pages.get('/overview/top-sessions', async (c) => {
     const range = await rangeOrPage(c, options.now(), {});
     if (range instanceof Response) return range;
-    const sessions = await topConversationsByCost(await options.database(), { since: range.since, until: range.until, limit: 10 });
-    return renderFragment(c, TopSessions({ sessions, tz: range.tz }));
+    const sessions = await topSessionsByCost(await options.database(), { since: range.since, until: range.until, limit: 10 });
+    return renderFragment(c, TopSessions({ sessions, range }));
   });
 
   pages.get('/accounts', async (c) => {
@@ -43,12 +45,9 @@ export function createPageRoutes(options: PageRoutesOptions): Hono<DashboardEnv>
     return renderPage(c, AccountsPage({ page: { ...c.var.page, tz: range.tz }, range, accounts, now }));
   });
 
-  pages.get('/requests', (c) =>
-    renderPage(c, PlaceholderPage({ page: c.var.page, section: 'requests', title: 'Requests', text: 'Every request with its tokens, cost and timing will be listed here.' })),
-  );
-  pages.get('/conversations', (c) =>
-    renderPage(c, PlaceholderPage({ page: c.var.page, section: 'conversations', title: 'Conversations', text: 'Conversations and their turns will be shown here.' })),
-  );
+  pages.route('/', createRequestRoutes(options));
+  pages.route('/', createConversationRoutes(options));
+  pages.route('/', createExportRoutes(options));
   return pages;
 }
 

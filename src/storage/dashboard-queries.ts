@@ -1,7 +1,7 @@
 /**
- * The dashboard's own reads: the costliest conversations of a range, the latest requests, and the
- * server's plan utilization over time. Each one is bounded by time or by a LIMIT on an index, so a
- * page stays fast however large the ledger grows.
+ * The dashboard's own reads: the latest requests and the server's plan utilization over time (the
+ * requests page reads request-queries.ts, conversations session-queries.ts). Each one is bounded by
+ * time or by a LIMIT on an index, so a page stays fast however large the ledger grows.
  */
 import type { Queryable } from './database.js';
 
@@ -10,53 +10,6 @@ export interface TimeBounds {
   since: Date;
   /** Exclusive. */
   until: Date;
-}
-
-export interface CostlyConversation {
-  conversationId: string;
-  sessionId: string | null;
-  account: string;
-  requests: number;
-  totalTokens: number;
-  /** Exact decimal string (USD) of the priced requests. */
-  costUsd: string;
-  firstAt: Date;
-  lastAt: Date;
-}
-
-/**
- * The conversations (sessions) that cost the most in the range, costliest first. Two steps: rank by
- * cost alone (the one aggregate every row of the range feeds), then the details of the winners only,
- * through the conversation index.
- */
-export async function topConversationsByCost(db: Queryable, query: TimeBounds & { limit: number }): Promise<CostlyConversation[]> {
-  const rows = await db.query(
-    `WITH top AS (
-       SELECT conversation_id FROM requests
-       WHERE started_at >= $1::timestamptz AND started_at < $2::timestamptz AND conversation_id IS NOT NULL
-       GROUP BY conversation_id
-       ORDER BY coalesce(sum(cost_usd), 0) DESC, conversation_id
-       LIMIT $3
-     )
-     SELECT r.conversation_id, max(r.session_id) AS session_id, min(r.account) AS account, count(*)::bigint AS requests,
-       sum(r.input_tokens + r.output_tokens + r.cache_write_tokens + r.cache_read_tokens)::bigint AS total_tokens,
-       coalesce(sum(r.cost_usd), 0)::text AS cost_usd, min(r.started_at) AS first_at, max(r.started_at) AS last_at
-     FROM top JOIN requests r ON r.conversation_id = top.conversation_id
-       AND r.started_at >= $1::timestamptz AND r.started_at < $2::timestamptz
-     GROUP BY r.conversation_id
-     ORDER BY coalesce(sum(r.cost_usd), 0) DESC, r.conversation_id`,
-    [query.since.toISOString(), query.until.toISOString(), Math.min(Math.max(query.limit, 1), 100)],
-  );
-  return rows.map((row) => ({
-    conversationId: String(row.conversation_id),
-    sessionId: (row.session_id as string | null) ?? null,
-    account: String(row.account),
-    requests: Number(row.requests),
-    totalTokens: Number(row.total_tokens),
-    costUsd: String(row.cost_usd),
-    firstAt: row.first_at as Date,
-    lastAt: row.last_at as Date,
-  }));
 }
 
 export interface RecentRequest {

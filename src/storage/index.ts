@@ -44,15 +44,36 @@ export {
   type ActivityBounds,
   type AccountReset,
 } from './report-queries.js';
+export { latestRequests, utilizationHistory, type TimeBounds, type RecentRequest, type UtilizationPoint } from './dashboard-queries.js';
 export {
-  topConversationsByCost,
-  latestRequests,
-  utilizationHistory,
-  type TimeBounds,
-  type CostlyConversation,
-  type RecentRequest,
-  type UtilizationPoint,
-} from './dashboard-queries.js';
+  listRequests,
+  requestsBeyond,
+  countRequests,
+  requestDetail,
+  conversationRequests,
+  requestFilterOptions,
+  MAX_PAGE_ROWS,
+  type StatusFilter,
+  type RequestFilters,
+  type RequestCursor,
+  type RequestSummary,
+  type RequestDetail,
+  type RequestPageQuery,
+  type RequestPage,
+  type RequestCount,
+  type FilterOptions,
+} from './request-queries.js';
+export {
+  listSessions,
+  topSessionsByCost,
+  sessionDetail,
+  type SessionSummary,
+  type SessionCursor,
+  type SessionFilters,
+  type SessionModelRow,
+  type AgentUsage,
+  type SessionDetail,
+} from './session-queries.js';
 export {
   statuslineFigures,
   STATUSLINE_LOOKBACK_MS,

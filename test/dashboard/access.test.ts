@@ -232,7 +232,7 @@ describe('login in a browser', () => {
     expect(forged).toBe(403);
     await page.goto(`${dashboard.url}/requests`);
     expect(await page.locator('nav a[aria-current="page"]').textContent()).toBe('Requests');
-    await screenshot(page, 'requests-placeholder');
+    await screenshot(page, 'requests-empty');
     await page.goto(`${dashboard.url}/conversations`);
     expect(await page.locator('nav a[aria-current="page"]').textContent()).toBe('Conversations');
     await page.goto(`${dashboard.url}/nowhere`);

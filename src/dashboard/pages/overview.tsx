@@ -4,8 +4,8 @@
  * (kept current by the live feed) and the costliest sessions.
  */
 import type { JSX } from 'hono/jsx/jsx-runtime';
-import type { CostlyConversation, RecentRequest } from '../../storage/index.js';
-import { formatChange, formatCompact, formatCount, formatDateTime, formatPercent, formatUsdText, keyLabel } from '../format.js';
+import type { RecentRequest, SessionSummary } from '../../storage/index.js';
+import { formatChange, formatCompact, formatCount, formatDateTime, formatPercent, formatUsdText, keyLabel, shortId } from '../format.js';
 import { Deferred, Empty, Layout, Panel, Stat, TableScroll, type PageContext } from '../layout.js';
 import type { OverviewData, OverviewTotals } from '../overview-data.js';
 import { rangeSearch, type ResolvedRange } from '../ranges.js';
@@ -57,11 +57,11 @@ export function OverviewPage(props: OverviewProps): JSX.Element {
       <noscript>
         <p class="empty">The charts and live updates need JavaScript; the figures above do not.</p>
       </noscript>
-      <Panel title="Latest requests" id="latest">
+      <Panel title="Latest requests" id="latest" actions={<ExportLinks table="latest" search="" />}>
         <LatestRequests requests={props.latest} tz={range.tz} />
       </Panel>
-      <Panel title="Top sessions by cost">
-        {/* Ranking sessions reads every request of the range: loaded after the page, never holding it up. */}
+      <Panel title="Top sessions by cost" actions={<ExportLinks table="top-sessions" search={rangeSearch(range)} />}>
+        {/* Ranking sessions aggregates the range's per-session roll-up rows: loaded after the page, never holding it up. */}
         <Deferred src={`/overview/top-sessions?${rangeSearch(range)}`} label="the top sessions" />
       </Panel>
     </Layout>
@@ -79,7 +79,9 @@ function LatestRequests(props: { requests: RecentRequest[]; tz: string }): JSX.E
       {props.requests.length === 0 ? <li class="empty">No requests yet.</li> : null}
       {props.requests.map((request) => (
         <li data-id={request.id} class={request.status >= 400 || request.outcome === 'failed' ? 'is-error' : undefined}>
-          <time datetime={request.startedAt.toISOString()}>{formatDateTime(request.startedAt, props.tz)}</time>
+          <a href={`/requests/${encodeURIComponent(request.id)}`}>
+            <time datetime={request.startedAt.toISOString()}>{formatDateTime(request.startedAt, props.tz)}</time>
+          </a>
           <span class="strip-model">{keyLabel(request.model)}</span>
           <span class="strip-account">{request.account}</span>
           <span class="strip-status">{request.status === 0 ? request.outcome : String(request.status)}</span>
@@ -91,45 +93,64 @@ function LatestRequests(props: { requests: RecentRequest[]; tz: string }): JSX.E
   );
 }
 
-/** The costliest sessions of the range (an HTML fragment the overview loads). */
-export function TopSessions(props: { sessions: CostlyConversation[]; tz: string }): JSX.Element {
-  if (props.sessions.length === 0) return <Empty>No sessions in this range.</Empty>;
+function ExportLinks(props: { table: string; search: string }): JSX.Element {
+  const query = props.search === '' ? '' : `?${props.search}`;
   return (
-    <TableScroll label="Top sessions by cost">
-      <table class="data" data-top-sessions>
-        <thead>
-          <tr>
-            <th scope="col">Session</th>
-            <th scope="col">Account</th>
-            <th scope="col" class="num">Requests</th>
-            <th scope="col" class="num">Tokens</th>
-            <th scope="col" class="num">Cost</th>
-            <th scope="col">Last request</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.sessions.map((session) => (
-            <tr data-conversation={session.conversationId}>
-              <td>
-                <a href={`/conversations?id=${encodeURIComponent(session.conversationId)}`} title={session.conversationId}>
-                  <code>{shortId(session.sessionId ?? session.conversationId)}</code>
-                </a>
-              </td>
-              <td>{session.account}</td>
-              <td class="num">{formatCount(session.requests)}</td>
-              <td class="num">{formatCompact(session.totalTokens)}</td>
-              <td class="num" data-value={session.costUsd}>
-                {formatUsdText(session.costUsd)}
-              </td>
-              <td>{formatDateTime(session.lastAt, props.tz)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableScroll>
+    <span class="exports">
+      <a href={`/export/${props.table}.csv${query}`} download data-export="csv">
+        CSV
+      </a>{' '}
+      ·{' '}
+      <a href={`/export/${props.table}.json${query}`} download data-export="json">
+        JSON
+      </a>
+    </span>
   );
 }
 
-function shortId(id: string): string {
-  return id.length > 18 ? `${id.slice(0, 8)}…${id.slice(-6)}` : id;
+/**
+ * The costliest sessions whose last request falls in the range (an HTML fragment the overview
+ * loads), from the per-session roll-up: their figures cover the whole session.
+ */
+export function TopSessions(props: { sessions: SessionSummary[]; range: ResolvedRange }): JSX.Element {
+  if (props.sessions.length === 0) return <Empty>No sessions in this range.</Empty>;
+  const tz = props.range.tz;
+  return (
+    <>
+      <p class="muted">Sessions whose last request falls in the range; requests, tokens and cost cover the whole session.</p>
+      <TableScroll label="Top sessions by cost">
+        <table class="data" data-top-sessions>
+          <thead>
+            <tr>
+              <th scope="col">Session</th>
+              <th scope="col">Account</th>
+              <th scope="col" class="num">Requests</th>
+              <th scope="col" class="num">Tokens</th>
+              <th scope="col" class="num">Cost</th>
+              <th scope="col">Last request</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.sessions.map((session) => (
+              <tr data-conversation={session.conversationId}>
+                <td>
+                  <a href={`/conversations/${encodeURIComponent(session.conversationId)}`} title={session.conversationId}>
+                    <code>{shortId(session.sessionId ?? session.conversationId)}</code>
+                  </a>
+                </td>
+                <td>{session.account}</td>
+                <td class="num">{formatCount(session.requests)}</td>
+                <td class="num">{formatCompact(session.totalTokens)}</td>
+                <td class="num" data-value={session.costUsd}>
+                  {formatUsdText(session.costUsd)}
+                </td>
+                <td>{formatDateTime(session.lastAt, tz)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
+    </>
+  );
 }
+

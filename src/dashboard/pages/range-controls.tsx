@@ -1,4 +1,5 @@
 /** The range form pages share: a plain GET form (works without scripts); nexus.js only fills in the zone. */
+import type { Child } from 'hono/jsx';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import type { RangeQuery } from '../ranges.js';
 
@@ -14,6 +15,8 @@ export interface RangeControlsProps {
   range: RangeQuery;
   /** Offer the bucket and stack-by selectors (charts stacked by a dimension). */
   stacking?: boolean;
+  /** More fields (a page's filters), before the submit button. */
+  children?: Child;
 }
 
 export function RangeControls(props: RangeControlsProps): JSX.Element {
@@ -63,8 +66,27 @@ export function RangeControls(props: RangeControlsProps): JSX.Element {
           </label>
         </>
       ) : null}
+      {props.children}
       <input type="hidden" name="tz" value={range.tz} />
       <button type="submit">Show</button>
     </form>
+  );
+}
+
+/** A filter's select: "all" first, then the known values (and the current one, even if unknown). */
+export function FilterSelect(props: { name: string; label: string; all: string; values: readonly string[]; current: string | undefined }): JSX.Element {
+  const values = props.current !== undefined && !props.values.includes(props.current) ? [...props.values, props.current] : props.values;
+  return (
+    <label>
+      {props.label}
+      <select name={props.name}>
+        <option value="">{props.all}</option>
+        {values.map((value) => (
+          <option value={value} selected={value === props.current}>
+            {value}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

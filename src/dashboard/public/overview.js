@@ -62,8 +62,12 @@
       item.append(element);
       return element;
     };
-    const time = cell('time', '', fmt.dateTime(Date.parse(record.startedAt), timeZone));
+    const link = cell('a', '', '');
+    link.href = `/requests/${encodeURIComponent(record.id)}`;
+    const time = document.createElement('time');
+    time.textContent = fmt.dateTime(Date.parse(record.startedAt), timeZone);
     time.setAttribute('datetime', record.startedAt);
+    link.append(time);
     cell('span', 'strip-model', fmt.key(record.model));
     cell('span', 'strip-account', record.account);
     cell('span', 'strip-status', record.status === 0 ? record.outcome : String(record.status));
