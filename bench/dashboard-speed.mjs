@@ -28,7 +28,7 @@ import { createDashboardApp } from '../dist/dashboard/index.js';
 import { openDatabase } from '../dist/storage/index.js';
 import { createBenchDatabase } from './lib/bench-database.mjs';
 import { bulkLoad, checkRollups } from './lib/bulk-records.mjs';
-import { installCleanup, onAsyncCleanup, onCleanup, shutDown, wasInterrupted } from './lib/children.mjs';
+import { onAsyncCleanup, onCleanup, runBench } from './lib/children.mjs';
 
 const USAGE = `Usage: node bench/dashboard-speed.mjs [--records N] [--runs N] [--quick] [--no-cluster]
   --records N   requests generated (default 1000000; --quick 200000)
@@ -199,32 +199,4 @@ function printTable(title, rows, runs) {
   process.stdout.write(`(${rows.filter((r) => r.median >= TARGET_MS).length} of ${rows.length} over the target)\n`);
 }
 
-async function main() {
-  let options;
-  try {
-    options = parseOptions();
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  if (options.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  installCleanup();
-  try {
-    await run(options);
-  } finally {
-    await shutDown();
-  }
-}
-
-main().then(
-  () => process.exit(process.exitCode ?? 0),
-  (error) => {
-    if (wasInterrupted()) return;
-    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench({ parseOptions: parseOptions, usage: USAGE, run });

@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../dist/storage/index.js';
 import { createBenchDatabase } from './lib/bench-database.mjs';
 import { bulkLoad, checkRollups } from './lib/bulk-records.mjs';
-import { installCleanup, onAsyncCleanup, onCleanup, shutDown, startChild, stopChild, wasInterrupted } from './lib/children.mjs';
+import { onAsyncCleanup, onCleanup, runBench, startChild, stopChild } from './lib/children.mjs';
 import { CLIENT_API_KEY, MANAGED_HOST, UPSTREAM_API_KEY } from './lib/constants.mjs';
 import { ledgerChecks, printLedgerReport, recordingOverhead } from './lib/ledger-report.mjs';
 import { proxyWithRecording, sustainedWrites, timeQueries } from './lib/ledger-scenarios.mjs';
@@ -246,33 +246,4 @@ async function run(options) {
   printLedgerReport(results, LABELS);
 }
 
-async function main() {
-  let options;
-  try {
-    options = parseOptions();
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  if (options.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  installCleanup();
-  try {
-    await run(options);
-  } finally {
-    await shutDown();
-  }
-}
-
-main().then(
-  () => process.exit(process.exitCode ?? 0),
-  (error) => {
-    // Interrupted: the signal handler finishes the cleanup and exits; the error is the children going away.
-    if (wasInterrupted()) return;
-    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench({ parseOptions: parseOptions, usage: USAGE, run });

@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { createBenchDatabase } from './lib/bench-database.mjs';
-import { installCleanup, shutDown, startChild, wasInterrupted } from './lib/children.mjs';
+import { runBench, startChild } from './lib/children.mjs';
 import { UPSTREAM_API_KEY } from './lib/constants.mjs';
 import { makeTempRoot } from './lib/recording.mjs';
 import { printScaleOutReport } from './lib/scale-out-report.mjs';
@@ -107,33 +107,4 @@ async function run(options) {
   });
 }
 
-async function main() {
-  let options;
-  try {
-    options = parseOptions();
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  if (options.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  installCleanup();
-  try {
-    await run(options);
-  } finally {
-    await shutDown();
-  }
-}
-
-main().then(
-  () => process.exit(process.exitCode ?? 0),
-  (error) => {
-    // Interrupted: the signal handler finishes the cleanup and exits; the error is the children going away.
-    if (wasInterrupted()) return;
-    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench({ parseOptions: parseOptions, usage: USAGE, run });

@@ -16,7 +16,7 @@ import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { createBenchDatabase } from './lib/bench-database.mjs';
-import { installCleanup, shutDown, startChild, wasInterrupted } from './lib/children.mjs';
+import { runBench, startChild } from './lib/children.mjs';
 import { MB, UPSTREAM_API_KEY } from './lib/constants.mjs';
 import { percentile } from './lib/load.mjs';
 import { machineBusyUs, openFds } from './lib/proc-stats.mjs';
@@ -187,33 +187,4 @@ async function run(options) {
   });
 }
 
-async function main() {
-  let options;
-  try {
-    options = parseOptions();
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  if (options.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  installCleanup();
-  try {
-    await run(options);
-  } finally {
-    await shutDown();
-  }
-}
-
-main().then(
-  () => process.exit(process.exitCode ?? 0),
-  (error) => {
-    // Interrupted: the signal handler finishes the cleanup and exits; the error is the children going away.
-    if (wasInterrupted()) return;
-    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench({ parseOptions: parseOptions, usage: USAGE, run });

@@ -196,3 +196,40 @@ export async function startChild(name, file, args = [], { env = {} } = {}) {
     ask,
   };
 }
+
+/**
+ * A bench's entry point: parses its options (a bad one prints the message and usage, exit 2),
+ * answers --help, then runs with cleanup installed and always shut down; a failure exits 1, an
+ * interrupt is left to the signal handler.
+ */
+export function runBench({ parseOptions, usage, run }) {
+  const main = async () => {
+    let options;
+    try {
+      options = parseOptions();
+    } catch (error) {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${usage}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    if (options.help) {
+      process.stdout.write(`${usage}\n`);
+      return;
+    }
+    installCleanup();
+    try {
+      await run(options);
+    } finally {
+      await shutDown();
+    }
+  };
+  main().then(
+    () => process.exit(process.exitCode ?? 0),
+    (error) => {
+      // Interrupted: the signal handler finishes the cleanup and exits; the error is the children going away.
+      if (wasInterrupted()) return;
+      process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
