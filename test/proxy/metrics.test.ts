@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { DEFAULT_API_KEY, startFakeAnthropic, type FakeAnthropic } from '../fake-anthropic/index.js';
 import { send } from '../support/http.js';
-import { spawnNexusProxy } from '../support/nexus-process.js';
+import { spawnNexusProxy, killChildren } from '../support/nexus-process.js';
 
 const CLIENT_KEY = 'cnk_metrics_client_key_0123456789abcdef';
 const ACCESS = 'sk-ant-oat01-metrics-expired-access';
@@ -21,12 +21,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    const gone = new Promise((resolve) => child.once('close', resolve));
-    child.kill('SIGKILL');
-    await gone;
-  }
+  await killChildren(children);
   await fake.close();
   await rm(workDir, { recursive: true, force: true });
 });

@@ -13,7 +13,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { DEFAULT_API_KEY, startFakeAnthropic, type FakeAnthropic } from '../fake-anthropic/index.js';
 import { createPostgresDatabase, type TestDatabase } from '../support/databases.js';
 import { send } from '../support/http.js';
-import { spawnNexusProxy } from '../support/nexus-process.js';
+import { spawnNexusProxy, killChildren } from '../support/nexus-process.js';
 import { waitUntil } from '../support/wait-until.js';
 
 const BIN = fileURLToPath(new URL('../../dist/main/nexus.js', import.meta.url));
@@ -32,12 +32,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   for (const res of responses.splice(0)) res.destroy();
-  for (const child of children.splice(0)) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    const gone = new Promise((resolve) => child.once('close', resolve));
-    child.kill('SIGKILL');
-    await gone;
-  }
+  await killChildren(children);
   await fake.close();
   await rm(workDir, { recursive: true, force: true });
   await testDb.drop();

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic } from '../fake-anthropic/index.js';
 import { createPostgresDatabase, type TestDatabase } from '../support/databases.js';
 import { send } from '../support/http.js';
-import { spawnNexusProxy } from '../support/nexus-process.js';
+import { spawnNexusProxy, killChildren } from '../support/nexus-process.js';
 
 const CLIENT_KEY = 'cnk_two_instances_client_key_0123456789';
 const ACCESS = 'sk-ant-oat01-two-instances-expired-access';
@@ -29,12 +29,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    const gone = new Promise((resolve) => child.once('close', resolve));
-    child.kill('SIGKILL');
-    await gone;
-  }
+  await killChildren(children);
   await fake.close();
   await rm(workDir, { recursive: true, force: true });
   await testDb.drop();

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic } from '../fake-anthropic/index.js';
 import { send } from '../support/http.js';
-import { spawnNexusProxy, type NexusProcess } from '../support/nexus-process.js';
+import { spawnNexusProxy, type NexusProcess, killChildren } from '../support/nexus-process.js';
 import { credentialProblems, errorShapeProblem, madeByFake, requestIndex } from './corpus-checks.js';
 import { ALPHA, BETA, DEFAULT_SEED, generateCorpus, OPEN, type CorpusCase } from './corpus.js';
 import { exchangeRaw, type ConnectionResult } from './raw-exchange.js';
@@ -114,12 +114,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    const gone = new Promise((resolve) => child.once('close', resolve));
-    child.kill('SIGKILL');
-    await gone;
-  }
+  await killChildren(children);
   await fake.close();
   await rm(workDir, { recursive: true, force: true });
 });

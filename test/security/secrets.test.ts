@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic } from '../fake-anthropic/index.js';
 import { createPostgresDatabase, type TestDatabase } from '../support/databases.js';
 import { send, type RawResponse } from '../support/http.js';
-import { spawnNexusStart, type NexusProcess } from '../support/nexus-process.js';
+import { spawnNexusStart, type NexusProcess, killChildren } from '../support/nexus-process.js';
 import { waitUntil } from '../support/wait-until.js';
 import { crawl, dumpDatabase, readStream, readTree, scanSources, sourceBytes, type CrawlResult, type Source } from './secret-sources.js';
 
@@ -225,12 +225,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    const gone = new Promise((resolve) => child.once('close', resolve));
-    child.kill('SIGKILL');
-    await gone;
-  }
+  await killChildren(children);
   await fake.close();
   await testDb.drop();
   await rm(workDir, { recursive: true, force: true });

@@ -78,3 +78,13 @@ async function spawnNexus(
     },
   };
 }
+
+/** Kills (SIGKILL) every child still running and waits until each is gone; empties the list. */
+export async function killChildren(spawned: ChildProcessWithoutNullStreams[]): Promise<void> {
+  for (const child of spawned.splice(0)) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const gone = new Promise((resolve) => child.once('close', resolve));
+    child.kill('SIGKILL');
+    await gone;
+  }
+}

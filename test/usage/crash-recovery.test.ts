@@ -8,7 +8,7 @@ import { openDatabase } from '../../src/storage/index.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../fake-anthropic/index.js';
 import { createPostgresDatabase, type TestDatabase } from '../support/databases.js';
 import { expectedRollup, ledgerTotals, type LedgerTotals } from '../support/ledger-totals.js';
-import { spawnNexusProxy, type NexusHealth, type NexusProcess } from '../support/nexus-process.js';
+import { spawnNexusProxy, type NexusHealth, type NexusProcess, killChildren } from '../support/nexus-process.js';
 import { spooledIds, spoolSegments } from '../support/spool-files.js';
 import { startTcpRelay, type TcpRelay } from '../support/tcp-relay.js';
 import { startTraffic } from '../support/traffic.js';
@@ -29,12 +29,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    const gone = new Promise((resolve) => child.once('close', resolve));
-    child.kill('SIGKILL');
-    await gone;
-  }
+  await killChildren(children);
   for (const relay of relays.splice(0)) await relay.close();
   await fake.close();
   await rm(workDir, { recursive: true, force: true });

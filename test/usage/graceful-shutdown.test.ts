@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/storage/index.js';
 import { DEFAULT_API_KEY, messageStreamEvents, startFakeAnthropic, type FakeAnthropic } from '../fake-anthropic/index.js';
 import { createPostgresDatabase, type TestDatabase } from '../support/databases.js';
-import { spawnNexusProxy, type NexusHealth } from '../support/nexus-process.js';
+import { spawnNexusProxy, type NexusHealth, killChildren } from '../support/nexus-process.js';
 import { spoolSegments } from '../support/spool-files.js';
 import { waitUntil } from '../support/wait-until.js';
 
@@ -24,12 +24,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    const gone = new Promise((resolve) => child.once('close', resolve));
-    child.kill('SIGKILL');
-    await gone;
-  }
+  await killChildren(children);
   await fake.close();
   await rm(workDir, { recursive: true, force: true });
   await testDb?.drop();
