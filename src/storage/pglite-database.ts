@@ -1,41 +1,125 @@
 /**
  * The embedded database: PGlite (PostgreSQL compiled to WebAssembly) in a folder, so a first run
- * needs nothing installed. Loaded lazily: PostgreSQL users never pay for the WebAssembly module.
+ * needs nothing installed. It runs on its own worker thread (pglite-worker.mjs): its statements
+ * execute synchronously, and on the proxy's thread a batch of usage records or a dashboard query
+ * would stall every request in flight. Started lazily: PostgreSQL users never load it.
  */
+import { Buffer } from 'node:buffer';
+import { Worker } from 'node:worker_threads';
 import type { Database, Queryable, Row } from './database.js';
 
-const INT8 = 20;
-const NUMERIC = 1700;
-const BYTEA = 17;
+type Request =
+  | { op: 'query'; sql: string; params: readonly unknown[]; tx?: number }
+  | { op: 'exec'; sql: string }
+  | { op: 'begin' }
+  | { op: 'end'; tx: number; commit: boolean }
+  | { op: 'close' };
+
+interface Answer {
+  id: number;
+  rows?: Row[];
+  tx?: number;
+  error?: Record<string, string | number> & { message: string };
+}
+
+interface Waiting {
+  resolve: (answer: Answer) => void;
+  reject: (error: Error) => void;
+}
 
 /** `dataDir` of undefined keeps everything in memory (tests). */
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const db = await PGlite.create(dataDir, {
-    parsers: {
-      [INT8]: (value: string) => Number(value),
-      [NUMERIC]: (value: string) => value,
-      [BYTEA]: (value: string) => Buffer.from(value.slice(2), 'hex'),
+  const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), { workerData: { dataDir } });
+  const waiting = new Map<number, Waiting>();
+  let lastId = 0;
+  let stopped: Error | null = null;
+
+  const stop = (error: Error): void => {
+    stopped ??= error;
+    for (const { reject } of waiting.values()) reject(stopped);
+    waiting.clear();
+  };
+  worker.on('error', (error) => {
+    stop(new Error(`the embedded database stopped: ${error.message}`));
+  });
+  worker.on('exit', () => {
+    stop(new Error('the embedded database is closed'));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const onReady = (message: { ready?: boolean }): void => {
+      if (message.ready !== true) return;
+      worker.off('message', onReady);
+      worker.off('error', reject);
+      resolve();
+    };
+    worker.on('message', onReady);
+    worker.once('error', reject);
+  });
+  worker.on('message', (answer: Answer) => {
+    const caller = waiting.get(answer.id);
+    if (caller === undefined) return;
+    waiting.delete(answer.id);
+    // An idle worker must not keep a finished CLI command alive; a busy one must.
+    if (waiting.size === 0) worker.unref();
+    caller.resolve(answer);
+  });
+  worker.unref();
+
+  const send = async (request: Request): Promise<Answer> => {
+    if (stopped !== null) throw stopped;
+    const id = ++lastId;
+    const answer = await new Promise<Answer>((resolve, reject) => {
+      waiting.set(id, { resolve, reject });
+      worker.ref();
+      worker.postMessage({ id, ...request });
+    });
+    if (answer.error !== undefined) throw Object.assign(new Error(answer.error.message), answer.error);
+    return answer;
+  };
+
+  const runIn = (tx: number | undefined): Queryable => ({
+    async query<T extends Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+      const { rows = [] } = await send(tx === undefined ? { op: 'query', sql, params } : { op: 'query', sql, params, tx });
+      return rows.map(withBuffers) as T[];
     },
   });
-  const run = (client: Pick<typeof db, 'query'>): Queryable => ({
-    async query<T extends Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-      const result = await client.query<T>(text, params as unknown[]);
-      return result.rows;
-    },
-  });
-  // PGlite runs one statement at a time; its transaction() serialises callers for us.
+
   return {
     kind: 'pglite',
-    ...run(db),
-    async exec(sqlText) {
-      await db.exec(sqlText);
+    ...runIn(undefined),
+    async exec(sql) {
+      await send({ op: 'exec', sql });
     },
+    // PGlite runs one statement at a time: while a transaction is open, other statements wait for it.
     async transaction(work) {
-      return db.transaction((tx) => work(run(tx)));
+      const { tx } = await send({ op: 'begin' });
+      if (tx === undefined) throw new Error('the embedded database opened no transaction');
+      let result;
+      try {
+        result = await work(runIn(tx));
+      } catch (error) {
+        await send({ op: 'end', tx, commit: false });
+        throw error;
+      }
+      await send({ op: 'end', tx, commit: true });
+      return result;
     },
     async close() {
-      await db.close();
+      if (stopped !== null) return;
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      await send({ op: 'close' });
+      // Whoever awaits close() goes on after it: the process must not end first.
+      worker.ref();
+      await exited;
     },
   };
+}
+
+/** bytea values cross the thread as plain Uint8Arrays; callers get Buffers, as from PostgreSQL. */
+function withBuffers(row: Row): Row {
+  for (const [column, value] of Object.entries(row)) {
+    if (value instanceof Uint8Array && !Buffer.isBuffer(value)) row[column] = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  }
+  return row;
 }

@@ -210,3 +210,62 @@ describe.each(BACKENDS)('storage on $name', (backend) => {
     expect(sum?.requests).toBe(1200);
   });
 });
+
+describe('the embedded database on its own thread', () => {
+  let db: Database;
+  beforeEach(async () => {
+    db = await openDatabase({ databaseUrl: 'memory://', dataDir: '/nonexistent', migrate: false });
+    await db.exec('CREATE TABLE t (id int PRIMARY KEY)');
+  });
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it('runs a long statement while this thread goes on serving timers', async () => {
+    let turns = 0;
+    const ticker = setInterval(() => {
+      turns += 1;
+    }, 1);
+    const [row] = await db.query<{ total: string }>('SELECT sum(n)::text AS total FROM generate_series(1, 3000000) AS n');
+    clearInterval(ticker);
+    expect(row?.total).toBe('4500001500000');
+    // On the calling thread, the WebAssembly would have run to the end before any timer fired.
+    expect(turns).toBeGreaterThan(3);
+  });
+
+  it('keeps a transaction whole while other statements wait for its end', async () => {
+    const inside = db.transaction(async (tx) => {
+      await tx.query('INSERT INTO t VALUES (1)');
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      await tx.query('INSERT INTO t VALUES (2)');
+    });
+    const outside = db.query<{ n: number }>('SELECT count(*)::int AS n FROM t');
+    await inside;
+    expect((await outside)[0]?.n).toBe(2);
+  });
+
+  it('rolls back a transaction whose work threw, and passes that error on', async () => {
+    const failing = db.transaction(async (tx) => {
+      await tx.query('INSERT INTO t VALUES (1)');
+      throw new Error('work failed');
+    });
+    await expect(failing).rejects.toThrow('work failed');
+    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM t'))[0]?.n).toBe(0);
+  });
+
+  it('reports a refused statement with its SQLSTATE, as the recorder needs to tell bad data from an outage', async () => {
+    await db.query('INSERT INTO t VALUES (1)');
+    await expect(db.query('INSERT INTO t VALUES (1)')).rejects.toMatchObject({ code: '23505', message: expect.stringContaining('duplicate key') as string });
+  });
+
+  it('returns bytea as Buffer, int8 as number and numeric as exact text', async () => {
+    const [row] = await db.query('SELECT $1::bytea AS bytes, 9007199254740991::int8 AS big, 0.1::numeric + 0.2 AS exact', [Buffer.from('hi')]);
+    expect(Buffer.isBuffer(row?.bytes)).toBe(true);
+    expect(row).toEqual({ bytes: Buffer.from('hi'), big: 9007199254740991, exact: '0.3' });
+  });
+
+  it('refuses statements after close, with a clear message', async () => {
+    await db.close();
+    await expect(db.query('SELECT 1')).rejects.toThrow('the embedded database is closed');
+  });
+});
