@@ -6,9 +6,18 @@
 
 export type Row = Record<string, unknown>;
 
+export interface QueryOptions {
+  /**
+   * Keep the statement parsed and planned under this name on each PostgreSQL connection: for a
+   * large statement run often with the same text, planning costs more than running it. (PGlite
+   * ignores it.)
+   */
+  preparedAs?: string;
+}
+
 /** Something that runs SQL with `$1`-style parameters. */
 export interface Queryable {
-  query<T extends Row = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  query<T extends Row = Row>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<T[]>;
 }
 
 export interface Database extends Queryable {

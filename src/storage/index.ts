@@ -1,5 +1,5 @@
 /** Storage by URL: PostgreSQL or embedded PGlite behind one interface, with the usage ledger's writes. */
-export type { Database, Queryable, Row } from './database.js';
+export type { Database, Queryable, QueryOptions, Row } from './database.js';
 export { DatabaseError } from './database.js';
 export { openDatabase, describeDatabase, type OpenDatabaseOptions } from './open-database.js';
 export { acquireDataDirLock, readDataDirOwner, type DataDirLock, type DataDirOwner } from './data-dir-lock.js';

@@ -5,7 +5,7 @@
  * outage test reproduced; a gateway must outlive its database.)
  */
 import pg from 'pg';
-import type { Database, Queryable, Row } from './database.js';
+import type { Database, Queryable, QueryOptions, Row } from './database.js';
 
 const INT8 = 20;
 
@@ -28,8 +28,9 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
   // An idle client losing its connection must not take the process down; the next query reconnects.
   pool.on('error', () => undefined);
   const run = (client: pg.Pool | pg.PoolClient): Queryable => ({
-    async query<T extends Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-      const result = await client.query<T>(text, params as unknown[]);
+    async query<T extends Row>(text: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<T[]> {
+      const values = params as unknown[];
+      const result = await client.query<T>(options.preparedAs === undefined ? { text, values } : { name: options.preparedAs, text, values });
       return result.rows;
     },
   });

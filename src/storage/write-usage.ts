@@ -144,7 +144,8 @@ export async function writeSerializedUsage(db: Database, lines: readonly string[
 }
 
 async function insertBatch(db: Queryable, json: string): Promise<number> {
-  const [row] = await db.query<{ inserted: number }>(INSERT_BATCH, [json]);
+  // Prepared: planning this statement cost PostgreSQL ~2 ms of CPU each time, more than writing 10 records.
+  const [row] = await db.query<{ inserted: number }>(INSERT_BATCH, [json], { preparedAs: 'nexus_insert_usage_batch' });
   return row?.inserted ?? 0;
 }
 
