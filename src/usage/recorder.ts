@@ -131,7 +131,8 @@ export function createRecorder(options: RecorderOptions): Recorder {
     }
   };
 
-  const writeQueued = async (database: Database): Promise<void> => {
+  /** `drain`: also the records that arrive meanwhile; otherwise those wait for the next tick. */
+  const writeQueued = async (database: Database, drain: boolean): Promise<void> => {
     while (queue.length > 0) {
       const batch = queue.splice(0, maxBatch);
       const started = performance.now();
@@ -147,6 +148,9 @@ export function createRecorder(options: RecorderOptions): Recorder {
       }
       for (const entry of batch) spool.committed(entry.segment, 1);
       events.emit('written', batch.map((entry) => entry.record));
+      // A statement and a commit for the one or two records that came in during the last write
+      // cost the database several times more per record than waiting for the next tick does.
+      if (!drain && queue.length < maxBatch) return;
     }
   };
 
@@ -161,7 +165,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
     }
   };
 
-  const flushOnce = async (): Promise<void> => {
+  const flushOnce = async (drain: boolean): Promise<void> => {
     spool.rotateIfDue();
     const database = await ensureDatabase();
     if (database === null) {
@@ -171,7 +175,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
       return;
     }
     try {
-      await writeQueued(database);
+      await writeQueued(database, drain);
       await replaySpool(database);
       if (lastError !== null) logger.info('database is back: usage records are written again');
       lastError = null;
@@ -182,29 +186,36 @@ export function createRecorder(options: RecorderOptions): Recorder {
     }
   };
 
-  const flush = (): Promise<void> => {
-    flushing ??= flushOnce().finally(() => {
+  /** One write at a time; `drain` as for writeQueued. */
+  const write = (drain: boolean): Promise<void> => {
+    flushing ??= flushOnce(drain).finally(() => {
       flushing = null;
     });
     return flushing;
+  };
+
+  /** Everything recorded before the call is written (or spooled for a retry) when this resolves. */
+  const flush = async (): Promise<void> => {
+    if (flushing !== null) await flushing;
+    await write(true);
   };
 
   function scheduleRetry(): void {
     if (closed || retryTimer !== null) return;
     retryTimer = setTimeout(() => {
       retryTimer = null;
-      void flush();
+      void write(false);
     }, retryDelay);
     retryTimer.unref();
     retryDelay = Math.min(retryDelay * 2, maxRetryMs);
   }
 
   const ticker = setInterval(() => {
-    if (queue.length > 0 || (lastError === null && spool.backlog() > 0)) void flush();
+    if (queue.length > 0 || (lastError === null && spool.backlog() > 0)) void write(false);
   }, options.flushIntervalMs ?? 500);
   ticker.unref();
   // Spooled records from a previous run go in as soon as the database answers.
-  if (spool.backlog() > 0) void flush();
+  if (spool.backlog() > 0) void write(false);
 
   return {
     events,
@@ -218,7 +229,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
         segment = { path: '', outstanding: 0, records: 0, dirty: false, sealed: false, openedAt: 0 };
       }
       queue.push({ record, line, segment });
-      if (queue.length >= maxBatch) void flush();
+      if (queue.length >= maxBatch) void write(false);
     },
     flush,
     status() {
