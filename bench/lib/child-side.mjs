@@ -1,8 +1,10 @@
 /**
  * What every bench child process shares: listen on 127.0.0.1 port 0, tell the parent the port over
- * IPC, answer memory questions (RSS now, peak RSS sampled every 50 ms), CPU-time questions and
- * vitals questions (heap, active resources; for the soak bench), and exit with the parent.
+ * IPC, answer memory questions (RSS now, peak RSS sampled every 50 ms), CPU-time questions,
+ * event-loop stall questions and vitals questions (heap, active resources; for the soak bench), and
+ * exit with the parent.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import process from 'node:process';
 import { setInterval } from 'node:timers';
 
@@ -48,6 +50,22 @@ function answerCpuRequests() {
 }
 
 /**
+ * Answers `{type:'loop', id, reset}` with `{type:'loop', id, p99Ms, maxMs}`: how late the event loop
+ * turned (sampled every 1 ms) since the last reset. A long synchronous task, such as a statement of
+ * an embedded database run on this thread, shows here as a stall every request in flight waited out.
+ */
+function answerLoopDelayRequests() {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  process.on('message', (message) => {
+    if (message?.type !== 'loop') return;
+    const reading = { p99Ms: histogram.percentile(99) / 1e6, maxMs: histogram.max / 1e6 };
+    if (message.reset === true) histogram.reset();
+    process.send?.({ type: 'loop', id: message.id, ...reading });
+  });
+}
+
+/**
  * Answers `{type:'vitals', id}` with `{type:'vitals', id, rss, heapUsed, heapTotal, external,
  * arrayBuffers, resources}`: bytes, and the number of active libuv resources (sockets, timers, …).
  */
@@ -73,6 +91,7 @@ export function serveChild(server) {
   answerMemoryRequests(createRssSampler());
   answerCpuRequests();
   answerVitalsRequests();
+  answerLoopDelayRequests();
   server.listen(0, '127.0.0.1', () => {
     process.send?.({ type: 'ready', port: server.address().port });
   });

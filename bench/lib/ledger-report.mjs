@@ -37,6 +37,8 @@ export function recordingOverhead(rows) {
         addedP50: off === undefined || row.p50 === null || off.p50 === null ? null : row.p50 - off.p50,
         addedP99: off === undefined || row.p99 === null || off.p99 === null ? null : row.p99 - off.p99,
         addedCpuUs: off === undefined || row.cpuUsPerRequest === null || off.cpuUsPerRequest === null ? null : row.cpuUsPerRequest - off.cpuUsPerRequest,
+        addedMachineCpuUs:
+          off === undefined || row.machineCpuUsPerRequest === null || off.machineCpuUsPerRequest === null ? null : row.machineCpuUsPerRequest - off.machineCpuUsPerRequest,
       };
     });
 }
@@ -78,7 +80,7 @@ export function ledgerChecks(results, labels) {
 function header({ meta }) {
   out('Claude Nexus usage-ledger benchmark (treat as relative: machine-dependent)');
   out(`node ${meta.node}, ${meta.platform}, ${meta.cpus} CPU(s) (${meta.cpuModel}); ${meta.quick ? 'quick' : 'full'} run, ${meta.seconds.toFixed(0)} s`);
-  out(`PostgreSQL: ${meta.postgres}; PGlite: embedded, in the process that uses it (a temp DATA_DIR).`);
+  out(`PostgreSQL: ${meta.postgres}; PGlite: embedded, on its own thread of the process that uses it (a temp DATA_DIR).`);
   out('upstream and each proxy run in their own process; the load generator, part 2 writers and part 3 queries run in this one.');
 }
 
@@ -89,18 +91,24 @@ function proxySection(results, labels) {
   out(`   recording on = production wiring: openLedger (openDatabase + createRecorder, spool in DATA_DIR) + createUsageListenerFactory as \`listen\`; STORE_BODIES ${results.meta.storeBodies ? 'on' : 'off'}.`);
   out(`   warm-up ${plan.warmup.maxMs / 1000} s, then up to ${plan.measure.maxMs / 1000} s or ${plan.measure.maxCount} requests per row; streaming = ${plan.modes[1].stream.events} SSE events, no delay between them.`);
   out('   latency = request start to last body byte. Recording targets: the warm-up\'s records are written before the measured phase starts.');
-  out('   nexus CPU = CPU time of the proxy process per measured request, including writing their records after the load');
-  out('   (PostgreSQL\'s own CPU is not in it; PGlite\'s is, as it runs inside the proxy).');
+  out('   CPU per measured request, including writing their records after the load: nexus = the proxy process (all its');
+  out('   threads: PGlite\'s included), PostgreSQL = every postgres process, machine = all busy CPU (load generator and');
+  out('   upstream too). Longest stall = the proxy\'s event loop, the longest it turned late during the load.');
   table(
-    ['mode', 'concurrency', 'recording', 'req/s', 'p50 ms', 'p99 ms', 'nexus CPU µs/req', 'requests', 'errors'],
-    results.proxy.map((r) => [MODE_LABELS[r.mode], r.concurrency, labels[r.target], int(r.rps), ms(r.p50), ms(r.p99), int(r.cpuUsPerRequest), r.requests, r.errors]),
+    ['mode', 'concurrency', 'recording', 'req/s', 'p50 ms', 'p99 ms', 'nexus µs/req', 'PostgreSQL µs/req', 'machine µs/req', 'longest stall ms', 'requests', 'errors'],
+    results.proxy.map((r) => [
+      MODE_LABELS[r.mode], r.concurrency, labels[r.target], int(r.rps), ms(r.p50), ms(r.p99), int(r.cpuUsPerRequest),
+      int(r.postgresCpuUsPerRequest), int(r.machineCpuUsPerRequest), fixed(1)(r.stallMaxMs), r.requests, r.errors,
+    ]),
     3,
   );
   out();
-  out('   recording on against off:');
+  out('   recording on against off (at concurrency 32 every core is busy: throughput falls by about the added machine CPU');
+  out('   over the machine CPU with recording on, so a database on these same cores costs requests its own CPU too):');
+  const added = (v) => (v === null ? '—' : `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(0)}`);
   table(
-    ['mode', 'concurrency', 'recording', 'throughput loss', 'added p50 ms', 'added p99 ms', 'added nexus CPU µs/req'],
-    results.overhead.map((o) => [MODE_LABELS[o.mode], o.concurrency, labels[o.target], percent(o.loss), signed(o.addedP50), signed(o.addedP99), o.addedCpuUs === null ? '—' : `${o.addedCpuUs >= 0 ? '+' : '−'}${Math.abs(o.addedCpuUs).toFixed(0)}`]),
+    ['mode', 'concurrency', 'recording', 'throughput loss', 'added p50 ms', 'added p99 ms', 'added nexus µs/req', 'added machine µs/req'],
+    results.overhead.map((o) => [MODE_LABELS[o.mode], o.concurrency, labels[o.target], percent(o.loss), signed(o.addedP50), signed(o.addedP99), added(o.addedCpuUs), added(o.addedMachineCpuUs)]),
     3,
   );
   out();

@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { usageByPeriod, usageTotals, writeUsageBatch } from '../../dist/storage/index.js';
 import { messagesRequest, openPool, percentile, runPhase } from './load.mjs';
+import { machineBusyUs, postgresCpuUs } from './proc-stats.mjs';
 import { recordSource } from './records.mjs';
 
 const DRAIN_POLL_MS = 10;
@@ -48,9 +49,13 @@ async function runCell(target, { concurrency, stream, warmup, measure }) {
     const w = await runPhase(pool, options, concurrency, warmup);
     target.sent += w.latencies.length + w.errors;
     if (target.child.recording) await waitForDrain(target.child, target.sent, performance.now());
+    await target.child.ask('loop', { reset: true });
     const cpuBefore = await target.child.cpuUs();
+    const postgresBefore = postgresCpuUs();
+    const machineBefore = machineBusyUs();
     const r = await runPhase(pool, options, concurrency, measure);
     const loadEnded = performance.now();
+    const loop = await target.child.ask('loop');
     target.sent += r.latencies.length + r.errors;
     const cell = {
       target: target.key,
@@ -62,12 +67,20 @@ async function runCell(target, { concurrency, stream, warmup, measure }) {
       p50: percentile(r.latencies, 0.5),
       p99: percentile(r.latencies, 0.99),
       cpuUsPerRequest: null,
+      postgresCpuUsPerRequest: null,
+      machineCpuUsPerRequest: null,
+      stallMaxMs: loop.maxMs,
       ledger: null,
     };
     let drain = null;
     if (target.child.recording) drain = await waitForDrain(target.child, target.sent, loadEnded);
     // The proxy's CPU per measured request, including writing their records once the load ended.
-    cell.cpuUsPerRequest = (await target.child.cpuUs() - cpuBefore) / Math.max(1, cell.requests);
+    const per = (used) => used / Math.max(1, cell.requests);
+    cell.cpuUsPerRequest = per((await target.child.cpuUs()) - cpuBefore);
+    const postgresAfter = postgresCpuUs();
+    const machineAfter = machineBusyUs();
+    if (postgresBefore !== null && postgresAfter !== null) cell.postgresCpuUsPerRequest = per(postgresAfter - postgresBefore);
+    if (machineBefore !== null && machineAfter !== null) cell.machineCpuUsPerRequest = per(machineAfter - machineBefore);
     if (drain !== null) cell.ledger = { ...drain, sent: target.sent, rows: await rowsIn(target.child) };
     return cell;
   } finally {
