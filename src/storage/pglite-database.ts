@@ -5,6 +5,8 @@
  * would stall every request in flight. Started lazily: PostgreSQL users never load it.
  */
 import { Buffer } from 'node:buffer';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Database, Queryable, Row } from './database.js';
 
@@ -29,6 +31,17 @@ interface Waiting {
 
 /** `dataDir` of undefined keeps everything in memory (tests). */
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
+  if (dataDir !== undefined && !existsSync(join(dataDir, 'PG_VERSION'))) {
+    // Creating the database (initdb) grows PGlite's memory by ~400 MB it never gives back: a
+    // thread of its own does the creating and returns all of it when it ends (measured: the
+    // first start's RSS 820 → 420 MB, as much as any later start).
+    const creator = await startWorker(dataDir);
+    await creator.close();
+  }
+  return startWorker(dataDir);
+}
+
+async function startWorker(dataDir: string | undefined): Promise<Database> {
   const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), { workerData: { dataDir } });
   const waiting = new Map<number, Waiting>();
   let lastId = 0;
