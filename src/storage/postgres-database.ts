@@ -27,11 +27,22 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
   });
   // An idle client losing its connection must not take the process down; the next query reconnects.
   pool.on('error', () => undefined);
+  // A pooler in transaction mode (PgBouncer before 1.21 and some hosted ones) hands each statement
+  // to any server connection, where one prepared elsewhere is missing or another's name is taken.
+  // The first such error turns preparing off for good and the statement runs again unprepared
+  // (inside a transaction the retry fails too, and the caller's own retry succeeds).
+  let prepare = true;
   const run = (client: pg.Pool | pg.PoolClient): Queryable => ({
     async query<T extends Row>(text: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<T[]> {
       const values = params as unknown[];
-      const result = await client.query<T>(options.preparedAs === undefined ? { text, values } : { name: options.preparedAs, text, values });
-      return result.rows;
+      if (options.preparedAs === undefined || !prepare) return (await client.query<T>({ text, values })).rows;
+      try {
+        return (await client.query<T>({ name: options.preparedAs, text, values })).rows;
+      } catch (error) {
+        if (!isPreparedStatementLost(error)) throw error;
+        prepare = false;
+        return (await client.query<T>({ text, values })).rows;
+      }
     },
   });
   return {
@@ -65,4 +76,10 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
       await pool.end();
     },
   };
+}
+
+/** 26000: the named statement does not exist on this connection; 42P05: the name is already taken there. */
+function isPreparedStatementLost(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '26000' || code === '42P05';
 }

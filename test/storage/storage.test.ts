@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, rebuildRollups, writeUsageBatch, type Database, type UsageRecord } from '../../src/storage/index.js';
-import { BACKENDS, type TestDatabase } from '../support/databases.js';
+import { migrate } from '../../src/storage/migrate.js';
+import { openPostgres } from '../../src/storage/postgres-database.js';
+import { BACKENDS, createPostgresDatabase, type TestDatabase } from '../support/databases.js';
 import { usageRecord as baseRecord } from '../support/usage-records.js';
 
 /** Every field set to a recognisable value, so a round trip can be checked field by field. */
@@ -294,5 +296,32 @@ describe('the embedded database on its own thread', () => {
   it('refuses statements after close, with a clear message', async () => {
     await db.close();
     await expect(db.query('SELECT 1')).rejects.toThrow('the embedded database is closed');
+  });
+});
+
+describe('PostgreSQL behind a pooler that loses prepared statements', () => {
+  let testDb: TestDatabase;
+  let db: Database;
+  beforeEach(async () => {
+    testDb = await createPostgresDatabase();
+    // One connection, so the statement prepared by the first write is the one DEALLOCATE drops.
+    db = openPostgres(testDb.url, { max: 1 });
+    await migrate(db);
+  });
+  afterEach(async () => {
+    await db.close();
+    await testDb.drop();
+  });
+
+  it('writes on, unprepared, when the server no longer knows the prepared batch statement', async () => {
+    expect(await writeUsageBatch(db, [usageRecord({ id: 'req_before' })])).toBe(1);
+    // What a transaction-mode pooler does between two statements: another server connection.
+    await db.query('DEALLOCATE ALL');
+    expect(await writeUsageBatch(db, [usageRecord({ id: 'req_after' })])).toBe(1);
+    expect(await writeUsageBatch(db, [usageRecord({ id: 'req_later' })])).toBe(1);
+    const rows = await db.query<{ id: string }>('SELECT id FROM requests ORDER BY id');
+    expect(rows.map((row) => row.id)).toEqual(['req_after', 'req_before', 'req_later']);
+    const [daily] = await db.query<{ requests: number }>('SELECT sum(requests)::int AS requests FROM usage_daily');
+    expect(daily?.requests).toBe(3);
   });
 });
