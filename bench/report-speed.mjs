@@ -19,7 +19,8 @@
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
-import { parseReportArgs, runReport, runStatusline } from '../dist/cli/index.js';
+import { parseReportArgs, runReport } from '../dist/cli/reports/index.js';
+import { runStatusline } from '../dist/cli/statusline/index.js';
 import { loadConfig } from '../dist/config.js';
 import { openDatabase, rebuildRollups } from '../dist/storage/index.js';
 import { createBenchDatabase } from './lib/bench-database.mjs';

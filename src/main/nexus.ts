@@ -1,29 +1,23 @@
 #!/usr/bin/env node
 /** The `nexus` command: runs the services and the tools that read and manage them. */
-import { UsageError, type Command } from '../cli/index.js';
-import { credentialsCommand } from '../cli/index.js';
-import { reportCommand } from '../cli/index.js';
-import { monitorCommand, statuslineCommand } from '../cli/index.js';
-import { ConfigError } from '../config.js';
+import { CLI_COMMANDS, UsageError, type LazyCommand } from '../cli/index.js';
 import { VERSION } from '../shared/version.js';
-import { DatabaseError } from '../storage/index.js';
-import { repriceCommand } from './reprice-command.js';
-import { serviceCommand } from './service-commands.js';
 
-/** Every sub-command, in the order `nexus --help` lists them. */
-const COMMANDS: Record<string, Command> = {
-  start: serviceCommand(['proxy', 'dashboard'], 'run the proxy (PORT, default 3000) and the dashboard (DASHBOARD_PORT, default 3001)'),
-  proxy: serviceCommand(['proxy'], 'run the proxy only'),
-  dashboard: serviceCommand(['dashboard'], 'run the dashboard only'),
-  reprice: repriceCommand,
-  credentials: credentialsCommand,
-  daily: reportCommand('daily'),
-  weekly: reportCommand('weekly'),
-  monthly: reportCommand('monthly'),
-  session: reportCommand('session'),
-  blocks: reportCommand('blocks'),
-  monitor: monitorCommand,
-  statusline: statuslineCommand,
+const service = (wanted: ('proxy' | 'dashboard')[], summary: string): LazyCommand => ({
+  summary,
+  load: async () => (await import('./service-commands.js')).serviceCommand(wanted, summary),
+});
+
+/** Every sub-command, in the order `nexus --help` lists them; each one's code loads when it runs. */
+const COMMANDS: Record<string, LazyCommand> = {
+  start: service(['proxy', 'dashboard'], 'run the proxy (PORT, default 3000) and the dashboard (DASHBOARD_PORT, default 3001)'),
+  proxy: service(['proxy'], 'run the proxy only'),
+  dashboard: service(['dashboard'], 'run the dashboard only'),
+  reprice: {
+    summary: 'recompute stored costs with the current price table (--since YYYY-MM-DD: only from that day on)',
+    load: async () => (await import('./reprice-command.js')).repriceCommand,
+  },
+  ...CLI_COMMANDS,
 };
 
 function usage(): string {
@@ -58,7 +52,15 @@ async function main(argv: string[]): Promise<number> {
   if (first.startsWith('-')) throw new UsageError(`unknown option "${first}"`);
   const command = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
   if (command === undefined) throw new UsageError(`unknown command "${first}"`);
-  return command.run(rest);
+  return (await command.load()).run(rest);
+}
+
+/**
+ * Errors told apart by name: importing their classes would load the storage and configuration
+ * modules for every command, `--version` included.
+ */
+function isNamed(error: unknown, name: 'DatabaseError' | 'ConfigError'): error is Error {
+  return error instanceof Error && error.name === name;
 }
 
 /** Parse errors from node:util parseArgs carry these codes; their messages already name the flag. */
@@ -74,9 +76,9 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof UsageError || isArgumentError(error)) {
       console.error(`nexus: ${error.message.replace(/\.$/, '')}. Run "nexus --help" for usage.`);
-    } else if (error instanceof DatabaseError) {
+    } else if (isNamed(error, 'DatabaseError')) {
       console.error(`nexus: ${error.message}`);
-    } else if (error instanceof ConfigError) {
+    } else if (isNamed(error, 'ConfigError')) {
       console.error(`nexus: configuration error: ${error.message}`);
     } else {
       console.error('nexus:', error);

@@ -7,7 +7,6 @@ import { acquireDataDirLock, describeDatabase, openDatabase } from '../storage/i
 import { repriceUsage } from '../usage/index.js';
 
 export const repriceCommand: Command = {
-  summary: 'recompute stored costs with the current price table (--since YYYY-MM-DD: only from that day on)',
   async run(args) {
     const { values } = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' }, since: { type: 'string' } } });
     if (values.help === true) {

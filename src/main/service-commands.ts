@@ -11,7 +11,6 @@ type Service = 'proxy' | 'dashboard';
 
 export function serviceCommand(wanted: Service[], summary: string): Command {
   return {
-    summary,
     async run(args) {
       const { values } = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' } } });
       if (values.help === true) {

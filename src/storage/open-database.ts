@@ -3,7 +3,6 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Database } from './database.js';
 import { migrate } from './migrate.js';
-import { openPostgres } from './postgres-database.js';
 import { openPglite } from './pglite-database.js';
 
 export interface OpenDatabaseOptions {
@@ -30,7 +29,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 
 async function connect({ databaseUrl, dataDir }: OpenDatabaseOptions): Promise<Database> {
   if (databaseUrl === 'memory://') return openPglite(undefined);
-  if (databaseUrl !== undefined) return openPostgres(databaseUrl);
+  // Loaded on use, as PGlite is: each backend's users never load the other's driver.
+  if (databaseUrl !== undefined) return (await import('./postgres-database.js')).openPostgres(databaseUrl);
   const dir = join(dataDir, 'pglite');
   await mkdir(dir, { recursive: true });
   return openPglite(dir);

@@ -6,7 +6,7 @@
  * (a live view catches up on its next reload).
  */
 import { EventEmitter } from 'node:events';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Queryable } from './database.js';
 import type { UsageRecord } from './usage-records.js';
 import { USAGE_CHANNEL } from './write-usage.js';
@@ -42,7 +42,9 @@ export function listenForUsage(options: UsageNotificationOptions): UsageNotifica
 
   const connect = async (): Promise<void> => {
     if (closed) return;
-    const next = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: 5000 });
+    // Loaded here: only a dashboard on PostgreSQL listens, and the embedded database's users never need the driver.
+    const { default: driver } = await import('pg');
+    const next = new driver.Client({ connectionString: options.url, connectionTimeoutMillis: 5000 });
     next.on('error', (error) => {
       options.onError?.(error);
       reconnectLater(next);

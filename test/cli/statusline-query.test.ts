@@ -4,7 +4,7 @@
  * `nexus blocks` marks active (the server's window, or ccusage's chain of blocks).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpSource } from '../../src/cli/index.js';
+import { createHttpSource } from '../../src/cli/usage-source/index.js';
 import { openDatabase, statuslineFigures, writeUsageBatch, type Database, type RateLimitSnapshot, type StatuslineQuery } from '../../src/storage/index.js';
 import { startDashboardServer, type DashboardServer } from '../support/dashboard-server.js';
 import { BACKENDS, type TestDatabase } from '../support/databases.js';

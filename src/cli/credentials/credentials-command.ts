@@ -31,7 +31,6 @@ Run "nexus credentials <command> --help" for a command's options.`;
 }
 
 export const credentialsCommand: Command = {
-  summary: 'list, check and create per-domain credentials (API keys, OAuth logins, client keys)',
   async run(args) {
     const [name, ...rest] = args;
     if (name === '-h' || name === '--help' || name === 'help') {

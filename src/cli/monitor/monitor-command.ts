@@ -33,7 +33,6 @@ Options:
   -h, --help              this help`;
 
 export const monitorCommand: Command = {
-  summary: 'live view of the current 5-hour blocks: burn rate, projection, plan limits',
   async run(args) {
     const options = parseMonitorArgs(args);
     if (options.help) {

@@ -1,13 +1,12 @@
 /** The report commands for `nexus`: thin — parse the flags, then runReport, then print. */
 import { loadConfig } from '../../config.js';
 import type { Command } from '../command.js';
-import { reportHelp, SUMMARIES } from './help.js';
+import { reportHelp } from './help.js';
 import { parseReportArgs, type ReportKind } from './options.js';
 import { runReport } from './run-report.js';
 
 export function reportCommand(kind: ReportKind): Command {
   return {
-    summary: SUMMARIES[kind],
     async run(args) {
       const options = parseReportArgs(kind, args);
       if (options.help) {

@@ -75,7 +75,6 @@ function parseStatuslineArgs(args: readonly string[]): StatuslineOptions {
 }
 
 export const statuslineCommand: Command = {
-  summary: "one line for Claude Code's status line: session, today's and the block's cost, plan use",
   async run(args) {
     const options = parseStatuslineArgs(args);
     if (options.help) {
