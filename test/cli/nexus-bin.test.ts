@@ -1,9 +1,9 @@
 /** The built `nexus` bin, as `npm start` runs it: starts both services, stops cleanly, refuses bad config. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { send } from '../support/http.js';
 
@@ -90,5 +90,45 @@ describe('nexus refuses', () => {
     const nexus = await run(['--help']);
     expect(await nexus.exited).toBe(0);
     expect(nexus.stdout()).toMatch(/start[\s\S]*proxy[\s\S]*dashboard/);
+  });
+});
+
+describe('nexus loads what a command needs', () => {
+  /** The packages a run of the bin loaded, seen by a module resolve hook in the child. */
+  async function packagesLoadedBy(args: string[], stdin = ''): Promise<Set<string>> {
+    if (workDir === '') workDir = await mkdtemp(join(tmpdir(), 'nexus-bin-'));
+    const hooks = join(workDir, 'hooks.mjs');
+    await writeFile(
+      hooks,
+      `export async function resolve(specifier, context, next) {
+        const resolved = await next(specifier, context);
+        const found = /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(resolved.url);
+        if (found) process.stderr.write('loaded-package ' + found[1] + '\\n');
+        return resolved;
+      }`,
+    );
+    const register = join(workDir, 'register.mjs');
+    await writeFile(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+    const child = spawn(process.execPath, ['--import', register, BIN, ...args], { cwd: workDir, env: { PATH: process.env.PATH ?? '' } });
+    children.push(child);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.resume();
+    child.stdin.end(stdin);
+    await new Promise((resolve) => child.on('close', resolve));
+    return new Set([...stderr.matchAll(/^loaded-package (\S+)$/gm)].map((match) => match[1] ?? ''));
+  }
+
+  it('prints its version without loading any package', async () => {
+    expect([...(await packagesLoadedBy(['--version']))]).toEqual([]);
+  });
+
+  it("answers Claude Code's status line without the services, the proxy's client or the database drivers", async () => {
+    const loaded = await packagesLoadedBy(['statusline'], '{}');
+    for (const heavy of ['hono', '@hono/node-server', 'undici', 'pino', 'prom-client', 'pg', '@electric-sql/pglite']) {
+      expect(loaded.has(heavy), heavy).toBe(false);
+    }
+    // It did run: its configuration is read (and validated) on the way.
+    expect(loaded.has('zod')).toBe(true);
   });
 });
