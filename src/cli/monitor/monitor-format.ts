@@ -1,5 +1,6 @@
 /** Small formats of the live views: countdowns, clock times in a zone, bars and their warning colours. Pure. */
-import { localDate, localDateTime, type Style } from '../reports/index.js';
+import type { Style } from '../reports/format.js';
+import { localDate, localDateTime } from '../reports/time-zone.js';
 
 /** Yellow from here (70% of a limit). */
 export const WARNING_SHARE = 0.7;

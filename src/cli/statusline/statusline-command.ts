@@ -7,7 +7,9 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../../config.js';
 import { UsageError, type Command } from '../command.js';
-import { checkTimeZone, createPaint, localDate, startOfLocalDay, systemTimeZone } from '../reports/index.js';
+// The report modules it needs, not the reports' door: that would load every report and the usage tap.
+import { createPaint } from '../reports/format.js';
+import { checkTimeZone, localDate, startOfLocalDay, systemTimeZone } from '../reports/time-zone.js';
 import { openUsageSource, type SourceFlags } from '../usage-source/index.js';
 import { EMPTY_INPUT, parseStatuslineInput, type StatuslineInput } from './statusline-input.js';
 import { fallbackText, statuslineText } from './statusline-line.js';

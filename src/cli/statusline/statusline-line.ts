@@ -5,8 +5,8 @@
  */
 import { usdStringToPico } from '../../pricing/index.js';
 import type { StatuslineFigures, StatuslineSums } from '../../storage/index.js';
-import { shareStyle } from '../monitor/index.js';
-import { formatCost, type Paint } from '../reports/index.js';
+import { shareStyle } from '../monitor/monitor-format.js';
+import { formatCost, type Paint } from '../reports/format.js';
 import type { StatuslineInput, WindowUse } from './statusline-input.js';
 
 export interface StatuslineView {
