@@ -123,9 +123,9 @@ describe('nexus loads what a command needs', () => {
     expect([...(await packagesLoadedBy(['--version']))]).toEqual([]);
   });
 
-  it("answers Claude Code's status line without the services, the proxy's client or the database drivers", async () => {
+  it("answers Claude Code's status line without the services, the proxy's client, the usage tap or the database drivers", async () => {
     const loaded = await packagesLoadedBy(['statusline'], '{}');
-    for (const heavy of ['hono', '@hono/node-server', 'undici', 'pino', 'prom-client', 'pg', '@electric-sql/pglite']) {
+    for (const heavy of ['hono', '@hono/node-server', 'undici', 'pino', 'prom-client', 'pg', '@electric-sql/pglite', 'eventsource-parser', 'fzstd']) {
       expect(loaded.has(heavy), heavy).toBe(false);
     }
     // It did run: its configuration is read (and validated) on the way.
