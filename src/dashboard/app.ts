@@ -25,6 +25,8 @@ export interface DashboardDeps {
   logger?: Logger;
   /** Signs session cookies. Default: a per-process secret (logins end at restart). */
   sessionSecret?: string | Uint8Array;
+  /** Keeps logouts across restarts (with a lasting sessionSecret); default: in memory. */
+  revokedSessionsFile?: string;
   /** The recorder's events: each batch written to the database feeds the live view. */
   usageEvents?: UsageEvents;
   /** Aborting ends every open live stream (shutdown). */
@@ -55,7 +57,7 @@ export function createDashboardApp(deps: DashboardDeps): Hono<DashboardEnv> {
   const now = deps.now ?? (() => new Date());
   const auth: AuthOptions = {
     apiKey: deps.apiKey,
-    signer: createSessionSigner(deps.sessionSecret ?? randomBytes(32), deps.apiKey),
+    signer: createSessionSigner(deps.sessionSecret ?? randomBytes(32), deps.apiKey, { revokedFile: deps.revokedSessionsFile }),
     limiter: createLoginLimiter({ maxFailures: deps.maxLoginFailures ?? 10 }),
   };
   const app = new Hono<DashboardEnv>();

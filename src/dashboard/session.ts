@@ -1,10 +1,11 @@
 /**
  * Dashboard sessions without server state: the cookie holds an issue time and a nonce, signed with
  * HMAC-SHA256 under a key derived from the session secret AND the dashboard key, so changing the key
- * ends every session. The CSRF token of a session is another MAC of its nonce.
+ * ends every session. The CSRF token of a session is another MAC of its nonce. The one state kept is
+ * the list of sessions logged out before their expiry, in a file next to the secret when there is one.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const SESSION_COOKIE = 'nexus_session';
@@ -25,19 +26,45 @@ export interface SessionSigner {
   verify(cookie: string | undefined, nowMs?: number): Session | null;
   /** Timing-safe check of a form's CSRF token against the session's. */
   csrfMatches(session: Session, presented: string | undefined): boolean;
-  /** Ends a session before its expiry (logout); remembered by this process until the cookie would expire. */
+  /** Ends a session before its expiry (logout), until the cookie would have expired. */
   revoke(session: Session): void;
+}
+
+export interface SessionSignerOptions {
+  /**
+   * Where logouts are kept (one `nonce issuedAt` line each), so that a restart does not bring a
+   * logged-out cookie back to life. Without it they live as long as the process.
+   */
+  revokedFile?: string | undefined;
 }
 
 /** Revoked sessions remembered at most (the oldest are forgotten first). */
 const MAX_REVOKED = 10_000;
 
-export function createSessionSigner(secret: string | Uint8Array, apiKey: string): SessionSigner {
+export function createSessionSigner(secret: string | Uint8Array, apiKey: string, options: SessionSignerOptions = {}): SessionSigner {
   // Bound to the dashboard key: a new key invalidates every cookie signed under the old one.
   const key = createHmac('sha256', secret).update('nexus-session\0').update(createHash('sha256').update(apiKey).digest()).digest();
   const mac = (text: string): string => createHmac('sha256', key).update(text).digest('base64url');
   const sessionOf = (issuedAt: number, nonce: string): Session => ({ issuedAt, nonce, csrfToken: mac(`csrf.${nonce}`) });
   const revoked = new Map<string, number>();
+  const { revokedFile } = options;
+  const expired = (issuedAt: number, nowSeconds: number): boolean => nowSeconds - issuedAt > SESSION_TTL_SECONDS;
+  if (revokedFile !== undefined) {
+    const nowSeconds = Date.now() / 1000;
+    for (const [nonce, issuedAt] of readRevoked(revokedFile)) if (!expired(issuedAt, nowSeconds)) revoked.set(nonce, issuedAt);
+  }
+  /** Writes the list whole when entries were dropped, else appends the new one. */
+  const persist = (rewrite: boolean, nonce: string, issuedAt: number): void => {
+    if (revokedFile === undefined) return;
+    // A logout that cannot be written still holds for this process; a dashboard must not fail over it.
+    try {
+      const line = (entry: [string, number]): string => `${entry[0]} ${String(entry[1])}\n`;
+      if (rewrite) writeFileSync(revokedFile, [...revoked].map(line).join(''), { mode: 0o600 });
+      else appendFileSync(revokedFile, line([nonce, issuedAt]), { mode: 0o600 });
+    } catch {
+      // Kept in memory only.
+    }
+  };
   return {
     issue(nowMs = Date.now()) {
       const issuedAt = Math.floor(nowMs / 1000);
@@ -60,15 +87,27 @@ export function createSessionSigner(secret: string | Uint8Array, apiKey: string)
     },
     revoke(session) {
       const now = Date.now() / 1000;
-      for (const [nonce, issuedAt] of revoked) if (now - issuedAt > SESSION_TTL_SECONDS) revoked.delete(nonce);
+      const before = revoked.size;
+      for (const [nonce, issuedAt] of revoked) if (expired(issuedAt, now)) revoked.delete(nonce);
       revoked.set(session.nonce, session.issuedAt);
       while (revoked.size > MAX_REVOKED) {
         const oldest = revoked.keys().next().value;
         if (oldest === undefined) break;
         revoked.delete(oldest);
       }
+      persist(revoked.size <= before, session.nonce, session.issuedAt);
     },
   };
+}
+
+function readRevoked(path: string): [string, number][] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return [];
+  }
+  return [...text.matchAll(/^([\w-]{24}) (\d{1,12})$/gm)].map((match) => [match[1] ?? '', Number(match[2])]);
 }
 
 function sameText(a: string, b: string): boolean {

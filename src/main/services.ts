@@ -1,6 +1,7 @@
 /** Wires config to features and starts the long-running services, each on its own port. */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Config } from '../config.js';
 import { createCredentialStore } from '../credentials/index.js';
@@ -76,6 +77,7 @@ export async function startDashboard(config: Config, logger: Logger, ledger: Led
     database: () => ledger.database(),
     logger,
     sessionSecret: loadSessionSecret(config.dataDir),
+    revokedSessionsFile: join(config.dataDir, 'dashboard-revoked-sessions'),
     usageEvents: notifications?.events ?? ledger.recorder.events,
     signal: shutdown.signal,
   });
