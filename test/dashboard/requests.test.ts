@@ -387,4 +387,28 @@ describe('requests page', () => {
     await all.page.close();
     await ci.page.close();
   });
+
+  it('shows a request written after the page was rendered and before its live feed connected', async () => {
+    const watched = await browser.open();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // The page's stream waits until the request below is written: no event will announce it.
+    await watched.page.route('**/api/live', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await logIn(watched.page, `${dashboard.url}/requests`, KEY);
+    await watched.page.locator('[data-requests] tbody tr[data-id]').first().waitFor();
+    h.fake.next({ kind: 'json', status: 200, body: messageJson({ model: HAIKU }) });
+    expect((await ask('team', { model: HAIKU, max_tokens: 10, messages: [{ role: 'user', content: 'in the gap' }] })).status).toBe(200);
+    const written = await newestId();
+    expect(await tableIds(watched.page)).not.toContain(written);
+    release();
+    await watched.page.locator(`[data-requests] tbody tr[data-id="${written}"]`).waitFor({ timeout: 5000 });
+    expect((await tableIds(watched.page))[0]).toBe(written);
+    expect(watched.problems).toEqual([]);
+    await watched.page.close();
+  });
 });

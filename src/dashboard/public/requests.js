@@ -63,11 +63,12 @@
     const pull = createPuller(root);
     const badge = document.querySelector('[data-live-status]');
     const source = new EventSource('/api/live');
-    let missed = false;
+    // True at first too: requests written between the page's rendering and the stream's opening
+    // were never announced to it, as those written while the stream was down. Ask for them now.
+    let missed = true;
     source.addEventListener('open', () => {
       badge?.classList.remove('is-off');
       root.dataset.liveConnected = 'true';
-      // Requests written while the stream was down were never announced: ask for them now.
       if (missed) {
         missed = false;
         void pull();
