@@ -7,13 +7,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messageJson, type Usage } from '../fake-anthropic/index.js';
-import { inPage, logIn, openBrowser, screenshot, type TestBrowser, type WatchedPage } from '../support/browser.js';
+import { messageJson, usageWith, type Usage } from '../fake-anthropic/index.js';
+import { inPage, logIn, screenshot, type TestBrowser, type WatchedPage } from '../support/browser.js';
 import { csvRecords } from '../support/csv.js';
-import { startDashboardServer, type DashboardServer } from '../support/dashboard-server.js';
-import { createPostgresDatabase, type TestDatabase } from '../support/databases.js';
+import type { DashboardServer } from '../support/dashboard-server.js';
+import { startDashboardStack, type DashboardStack } from '../support/dashboard-stack.js';
 import { send } from '../support/http.js';
-import { startHarness, type Harness } from '../support/proxy-harness.js';
+import type { Harness } from '../support/proxy-harness.js';
 
 const KEY = 'cnd_conversations_test_key_0123456789';
 const TEAM_CLIENT_KEY = 'cnp_conversations_team_0123456789';
@@ -23,16 +23,12 @@ const HAIKU = 'claude-haiku-4-5';
 const SESSION = 'a1b2c3d4-0000-4000-8000-000000000001';
 const OTHER_SESSION = 'a1b2c3d4-0000-4000-8000-000000000002';
 
-let testDb: TestDatabase;
+let stack: DashboardStack;
 let h: Harness;
 let dashboard: DashboardServer;
 let browser: TestBrowser;
 /** Request ids by name, in the order sent. */
 const ids: Record<string, string> = {};
-
-function usage(partial: Partial<Usage>): Usage {
-  return { input_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 }, output_tokens: 0, service_tier: 'standard', ...partial };
-}
 
 async function newestId(): Promise<string> {
   await h.flushUsage();
@@ -42,7 +38,7 @@ async function newestId(): Promise<string> {
 
 /** Sends one request answered with `answerUsage`, from `agent` (and its parent) of the session, and names it. */
 async function turn(name: string, options: { model: string; usage: Partial<Usage>; session?: string; agent?: string; parent?: string; domain?: 'team' | 'ci'; messages?: object[] }): Promise<void> {
-  h.fake.next({ kind: 'json', status: 200, body: messageJson({ model: options.model, usage: usage(options.usage) }) });
+  h.fake.next({ kind: 'json', status: 200, body: messageJson({ model: options.model, usage: usageWith(options.usage) }) });
   const domain = options.domain ?? 'team';
   const res = await send(h.url, {
     method: 'POST',
@@ -62,12 +58,8 @@ async function turn(name: string, options: { model: string; usage: Partial<Usage
 }
 
 beforeAll(async () => {
-  testDb = await createPostgresDatabase();
-  h = await startHarness({ databaseUrl: testDb.url });
-  await h.writeCredentials('team.example.com', { type: 'api_key', api_key: 'sk-ant-api03-fake-valid', client_api_key: TEAM_CLIENT_KEY, accountId: 'team' });
-  await h.writeCredentials('ci.example.com', { type: 'api_key', api_key: 'sk-ant-api03-fake-valid', client_api_key: CI_CLIENT_KEY, accountId: 'ci' });
-  dashboard = await startDashboardServer({ apiKey: KEY, database: () => h.database(), ...(h.recorder === undefined ? {} : { usageEvents: h.recorder.events }) });
-  browser = await openBrowser();
+  stack = await startDashboardStack({ dashboard: KEY, team: TEAM_CLIENT_KEY, ci: CI_CLIENT_KEY });
+  ({ h, dashboard, browser } = stack);
 
   // A Claude Code session: the main thread, subagent A (started by it) and subagent B (started by A).
   await turn('main1', { model: OPUS, usage: { input_tokens: 1000, output_tokens: 100 }, session: SESSION }); // 4000 + 2000 = 6000 µ$
@@ -84,14 +76,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  try {
-    await browser.close();
-    await dashboard.close();
-    await h.close();
-    await h.recorder?.close();
-  } finally {
-    await testDb.drop();
-  }
+  await stack.close();
 });
 
 async function openPage(path: string): Promise<WatchedPage> {

@@ -6,11 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageJson, messageStreamEvents, type Usage } from '../fake-anthropic/index.js';
 import { writeUsageBatch, type UsageRecord } from '../../src/storage/index.js';
-import { horizontalOverflow, inPage, logIn, openBrowser, screenshot, type TestBrowser, type WatchedPage } from '../support/browser.js';
-import { startDashboardServer, type DashboardServer } from '../support/dashboard-server.js';
-import { createPostgresDatabase, type TestDatabase } from '../support/databases.js';
+import { horizontalOverflow, inPage, logIn, screenshot, type TestBrowser, type WatchedPage } from '../support/browser.js';
+import type { DashboardServer } from '../support/dashboard-server.js';
+import { startDashboardStack, type DashboardStack } from '../support/dashboard-stack.js';
 import { send } from '../support/http.js';
-import { startHarness, type Harness } from '../support/proxy-harness.js';
+import type { Harness } from '../support/proxy-harness.js';
 import { waitUntil } from '../support/wait-until.js';
 
 const KEY = 'cnd_overview_test_key_0123456789';
@@ -19,7 +19,7 @@ const CI_CLIENT_KEY = 'cnp_overview_ci_0123456789';
 const OPUS = 'claude-opus-5-5';
 const HAIKU = 'claude-haiku-4-5';
 
-let testDb: TestDatabase;
+let stack: DashboardStack;
 let h: Harness;
 let dashboard: DashboardServer;
 let browser: TestBrowser;
@@ -63,12 +63,8 @@ function streamed(model: string, usage: Partial<Usage>): void {
 }
 
 beforeAll(async () => {
-  testDb = await createPostgresDatabase();
-  h = await startHarness({ databaseUrl: testDb.url });
-  await h.writeCredentials('team.example.com', { type: 'api_key', api_key: 'sk-ant-api03-fake-valid', client_api_key: TEAM_CLIENT_KEY, accountId: 'team' });
-  await h.writeCredentials('ci.example.com', { type: 'api_key', api_key: 'sk-ant-api03-fake-valid', client_api_key: CI_CLIENT_KEY, accountId: 'ci' });
-  dashboard = await startDashboardServer({ apiKey: KEY, database: () => h.database(), ...(h.recorder === undefined ? {} : { usageEvents: h.recorder.events }) });
-  browser = await openBrowser();
+  stack = await startDashboardStack({ dashboard: KEY, team: TEAM_CLIENT_KEY, ci: CI_CLIENT_KEY });
+  ({ h, dashboard, browser } = stack);
 
   // 1. Opus, streamed: 1000×4 + 2000×5 (5 m writes) + 10000×0.2 + 500×20 = 26000 µ$ = $0.026
   streamed(OPUS, { input_tokens: 1000, cache_creation_input_tokens: 2000, cache_creation: { ephemeral_5m_input_tokens: 2000, ephemeral_1h_input_tokens: 0 }, cache_read_input_tokens: 10_000, output_tokens: 500 });
@@ -86,14 +82,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  try {
-    await browser.close();
-    await dashboard.close();
-    await h.close();
-    await h.recorder?.close();
-  } finally {
-    await testDb.drop();
-  }
+  await stack.close();
 });
 
 function previousRecord(): UsageRecord {

@@ -8,13 +8,13 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRICE_TABLE_VERSION } from '../../src/pricing/index.js';
-import { messageJson, type SseEvent, type Usage } from '../fake-anthropic/index.js';
-import { horizontalOverflow, inPage, logIn, openBrowser, screenshot, type TestBrowser, type WatchedPage } from '../support/browser.js';
+import { messageJson, usageWith, type SseEvent } from '../fake-anthropic/index.js';
+import { horizontalOverflow, inPage, logIn, screenshot, type TestBrowser, type WatchedPage } from '../support/browser.js';
 import { csvRecords } from '../support/csv.js';
-import { startDashboardServer, type DashboardServer } from '../support/dashboard-server.js';
-import { createPostgresDatabase, type TestDatabase } from '../support/databases.js';
+import type { DashboardServer } from '../support/dashboard-server.js';
+import { startDashboardStack, type DashboardStack } from '../support/dashboard-stack.js';
 import { send } from '../support/http.js';
-import { startHarness, type Harness } from '../support/proxy-harness.js';
+import type { Harness } from '../support/proxy-harness.js';
 
 const KEY = 'cnd_requests_test_key_0123456789';
 const TEAM_CLIENT_KEY = 'cnp_requests_team_0123456789';
@@ -26,7 +26,7 @@ const HAIKU = 'claude-haiku-4-5';
 const IMAGE = Buffer.alloc(1536, 1).toString('base64');
 const XSS = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">';
 
-let testDb: TestDatabase;
+let stack: DashboardStack;
 let h: Harness;
 let dashboard: DashboardServer;
 let browser: TestBrowser;
@@ -44,13 +44,9 @@ function ask(domain: 'team' | 'ci', body: object, headers: Record<string, string
   });
 }
 
-function usage(partial: Partial<Usage>): Usage {
-  return { input_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 }, output_tokens: 0, service_tier: 'standard', ...partial };
-}
-
 /** A stream answering with thinking, text and a tool call whose input arrives in two pieces. */
 function toolStream(): SseEvent[] {
-  const start = usage({ input_tokens: 1000, cache_creation_input_tokens: 2000, cache_creation: { ephemeral_5m_input_tokens: 2000, ephemeral_1h_input_tokens: 0 }, cache_read_input_tokens: 10_000, output_tokens: 1 });
+  const start = usageWith({ input_tokens: 1000, cache_creation_input_tokens: 2000, cache_creation: { ephemeral_5m_input_tokens: 2000, ephemeral_1h_input_tokens: 0 }, cache_read_input_tokens: 10_000, output_tokens: 1 });
   const block = (index: number, content_block: object): SseEvent => ({ event: 'content_block_start', data: { type: 'content_block_start', index, content_block } });
   const delta = (index: number, d: object): SseEvent => ({ event: 'content_block_delta', data: { type: 'content_block_delta', index, delta: d } });
   const stop = (index: number): SseEvent => ({ event: 'content_block_stop', data: { type: 'content_block_stop', index } });
@@ -103,19 +99,15 @@ async function newestId(): Promise<string> {
 }
 
 beforeAll(async () => {
-  testDb = await createPostgresDatabase();
-  h = await startHarness({ databaseUrl: testDb.url });
-  await h.writeCredentials('team.example.com', { type: 'api_key', api_key: 'sk-ant-api03-fake-valid', client_api_key: TEAM_CLIENT_KEY, accountId: 'team' });
-  await h.writeCredentials('ci.example.com', { type: 'api_key', api_key: 'sk-ant-api03-fake-valid', client_api_key: CI_CLIENT_KEY, accountId: 'ci' });
-  dashboard = await startDashboardServer({ apiKey: KEY, database: () => h.database(), ...(h.recorder === undefined ? {} : { usageEvents: h.recorder.events }) });
-  browser = await openBrowser();
+  stack = await startDashboardStack({ dashboard: KEY, team: TEAM_CLIENT_KEY, ci: CI_CLIENT_KEY });
+  ({ h, dashboard, browser } = stack);
 
   // 1. A streamed tool turn: 1000×4 + 2000×5 (5 m writes) + 10000×0.2 + 500×20 = 26000 µ$ = $0.026
   h.fake.next({ kind: 'sse', events: toolStream() });
   expect((await ask('team', TOOL_CONVERSATION, { 'x-claude-code-session-id': 'sess-main', cookie: `session=${SECRET_COOKIE}` })).status).toBe(200);
   ids.tool = await newestId();
   // 2. A subagent's JSON answer: 3000×1 + 5000×0.1 + 200×5 = 4500 µ$ = $0.0045
-  h.fake.next({ kind: 'json', status: 200, body: messageJson({ model: HAIKU, usage: usage({ input_tokens: 3000, cache_read_input_tokens: 5000, output_tokens: 200 }) }) });
+  h.fake.next({ kind: 'json', status: 200, body: messageJson({ model: HAIKU, usage: usageWith({ input_tokens: 3000, cache_read_input_tokens: 5000, output_tokens: 200 }) }) });
   const subagent = { 'x-claude-code-session-id': 'sess-main', 'x-claude-code-agent-id': 'agent-a' };
   expect((await ask('team', { model: HAIKU, max_tokens: 10, messages: [{ role: 'user', content: 'sub' }] }, subagent, true)).status).toBe(200);
   ids.subagent = await newestId();
@@ -130,14 +122,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  try {
-    await browser.close();
-    await dashboard.close();
-    await h.close();
-    await h.recorder?.close();
-  } finally {
-    await testDb.drop();
-  }
+  await stack.close();
 });
 
 async function openPage(path: string, size: { width?: number; height?: number } = {}): Promise<WatchedPage> {

@@ -28,6 +28,11 @@ export interface StreamOptions extends MessageOptions {
   includePing?: boolean | undefined;
 }
 
+/** A usage object with only the given fields non-zero (for figures a test sums by hand). */
+export function usageWith(partial: Partial<Usage>): Usage {
+  return { input_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 }, output_tokens: 0, service_tier: 'standard', ...partial };
+}
+
 function usageOf(partial: Partial<Usage> | undefined): Usage {
   return { ...DEFAULT_USAGE, ...partial, cache_creation: { ...(partial?.cache_creation ?? DEFAULT_USAGE.cache_creation) } };
 }

@@ -11,6 +11,7 @@ export {
   midstreamErrorEvents,
   type MessageOptions,
   type StreamOptions,
+  usageWith,
 } from './fixtures.js';
 export { ORGANIZATION_ID } from './ids.js';
 export { largeStreamEvents } from './large-stream.js';
