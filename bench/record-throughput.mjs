@@ -12,19 +12,18 @@
  * Flags: --quick (or BENCH_QUICK=1), --records N (part 3, PostgreSQL), --pglite-records N,
  * --seconds S (part 2 per row), --help.
  */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../dist/storage/index.js';
 import { createBenchDatabase } from './lib/bench-database.mjs';
 import { bulkLoad, checkRollups } from './lib/bulk-records.mjs';
-import { onAsyncCleanup, onCleanup, runBench, startChild, stopChild } from './lib/children.mjs';
-import { CLIENT_API_KEY, MANAGED_HOST, UPSTREAM_API_KEY } from './lib/constants.mjs';
+import { onAsyncCleanup, runBench, startChild, stopChild } from './lib/children.mjs';
+import { UPSTREAM_API_KEY } from './lib/constants.mjs';
 import { ledgerChecks, printLedgerReport, recordingOverhead } from './lib/ledger-report.mjs';
 import { proxyWithRecording, sustainedWrites, timeQueries } from './lib/ledger-scenarios.mjs';
+import { makeTempRoot } from './lib/recording.mjs';
 import { messagesRequest, openPool, timedRequest } from './lib/load.mjs';
 
 const USAGE = `Usage: node bench/record-throughput.mjs [--quick] [--records N] [--pglite-records N] [--seconds S]
@@ -81,23 +80,6 @@ function makePlan(options) {
 }
 
 const progress = (line) => process.stderr.write(`  … ${line}\n`);
-
-/** One temp root for everything on disk (credentials, spools, PGlite folders), removed at exit. */
-function makeTempRoot() {
-  const root = mkdtempSync(join(tmpdir(), 'nexus-bench-ledger-'));
-  onCleanup(() => rmSync(root, { recursive: true, force: true }));
-  const dir = (name) => {
-    const path = join(root, name);
-    mkdirSync(path, { recursive: true });
-    return path;
-  };
-  const credentials = dir('credentials');
-  const file = join(credentials, `${MANAGED_HOST}.credentials.json`);
-  const content = { type: 'api_key', api_key: UPSTREAM_API_KEY, client_api_key: CLIENT_API_KEY, accountId: 'bench' };
-  writeFileSync(file, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  return { root, dir, credentials };
-}
 
 /** The nexus children of part 1: recording off, on against PostgreSQL (when reachable), on against PGlite. */
 async function startProxies(upstream, temp, pg) {
@@ -212,7 +194,8 @@ async function partThree(temp, pg, plan) {
 async function run(options) {
   const started = performance.now();
   const plan = makePlan(options);
-  const temp = makeTempRoot();
+  // One temp root for everything on disk (credentials, spools, PGlite folders), removed at exit.
+  const temp = makeTempRoot('nexus-bench-ledger-');
   const notes = [];
   progress('creating the bench database on the local PostgreSQL');
   const created = await createBenchDatabase();
