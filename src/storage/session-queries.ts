@@ -4,7 +4,7 @@
  * subagents. A conversation is listed by its last request; its figures cover the whole conversation.
  */
 import type { Queryable } from './database.js';
-import { totalsOf, type UsageTotals } from './usage-queries.js';
+import { SUMS, totalsOf, type UsageTotals } from './usage-queries.js';
 
 export interface SessionSummary extends UsageTotals {
   conversationId: string;
@@ -33,13 +33,6 @@ export interface SessionFilters {
   domain?: string | undefined;
   account?: string | undefined;
 }
-
-const SUMS = `sum(requests)::bigint AS requests, sum(errors)::bigint AS errors,
-  sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens,
-  sum(cache_write_tokens)::bigint AS cache_write_tokens, sum(cache_write_5m_tokens)::bigint AS cache_write_5m_tokens,
-  sum(cache_write_1h_tokens)::bigint AS cache_write_1h_tokens, sum(cache_read_tokens)::bigint AS cache_read_tokens,
-  sum(web_search_requests)::bigint AS web_search_requests, sum(cost_usd)::text AS cost_usd,
-  sum(unpriced_requests)::bigint AS unpriced_requests`;
 
 const DETAIL = `SELECT conversation_id, max(session_id) AS session_id, min(domain) AS domain, min(account) AS account,
     array_remove(array_agg(DISTINCT nullif(model, '')), NULL) AS models, min(first_at) AS first_at, max(last_at) AS last_at,

@@ -52,7 +52,8 @@ export interface PeriodQuery extends UsageFilters {
   startOfWeek?: number | undefined;
 }
 
-const SUMS = `sum(requests)::bigint AS requests, sum(errors)::bigint AS errors,
+/** Every roll-up column summed, as totalsOf reads them (roll-up tables: hourly, daily, per session). */
+export const SUMS = `sum(requests)::bigint AS requests, sum(errors)::bigint AS errors,
   sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens,
   sum(cache_write_tokens)::bigint AS cache_write_tokens, sum(cache_write_5m_tokens)::bigint AS cache_write_5m_tokens,
   sum(cache_write_1h_tokens)::bigint AS cache_write_1h_tokens, sum(cache_read_tokens)::bigint AS cache_read_tokens,
