@@ -10,6 +10,7 @@
  * none, from LOOKBACK before `now`. Over continuous activity longer than that the chain can start
  * at a different hour than the blocks report's (which starts from the first request ever).
  */
+import type { PlanUtilization } from './conversation-queries.js';
 import type { Queryable } from './database.js';
 
 /** How far back the ccusage-rule chain of blocks starts when no server window ended since. */
@@ -40,14 +41,7 @@ export interface StatuslineBlock extends StatuslineSums {
   source: 'server' | 'first-request';
 }
 
-export interface StatuslineUtilization {
-  observedAt: Date;
-  unifiedStatus: string | null;
-  fiveHourUtilization: number | null;
-  fiveHourReset: Date | null;
-  sevenDayUtilization: number | null;
-  sevenDayReset: Date | null;
-}
+export type StatuslineUtilization = Omit<PlanUtilization, 'account'>;
 
 export interface StatuslineFigures {
   /** The account the day, block and utilization are of; null when the ledger is empty. */
