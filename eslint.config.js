@@ -22,7 +22,7 @@ export default tseslint.config(
           // A feature folder's index.ts is its only public door (STYLE.md, habit 1).
           patterns: [
             {
-              regex: '^(\\.\\./)+(proxy|credentials|usage|pricing|storage|dashboard|cli)/(?!index\\.js$).+',
+              regex: '^(\\.\\./)+(proxy|credentials|usage|pricing|storage|dashboard|cli|people)/(?!index\\.js$).+',
               message: 'Import a feature through its index.js.',
             },
           ],

@@ -1,7 +1,7 @@
 /**
  * Claude Nexus's proxy for the bench, built from dist/ exactly as src/main/services.ts wires it, in
  * its own child process so its CPU and memory are measured alone.
- * Argv: upstream URL, credentials folder, and optionally `--record`.
+ * Argv: upstream URL, credentials folder, and optionally `--record` and `--member-keys`.
  * Logs at `info` (the default: one line per request), written synchronously to /dev/null so the cost
  * of logging is measured without flooding the bench's output.
  *
@@ -12,19 +12,24 @@
  * The parent can then ask `{type:'ledger', id, count}` over IPC: records the recorder reported
  * written, its backlog and state, and (with `count`) the number of rows in `requests`; and
  * `{type:'audit', id}`: the after-the-load checks of bench/lib/ledger-audit.mjs on its database.
+ * With `--member-keys` (DATABASE_URL required) the proxy checks member keys against the people
+ * directory of that database, as production does, whether it records or not.
  */
 import process from 'node:process';
 import { pino } from 'pino';
 import { loadConfig } from '../dist/config.js';
 import { createCredentialStore } from '../dist/credentials/index.js';
 import { openLedger } from '../dist/main/ledger.js';
+import { createKeyDirectory, openInstallationSecret } from '../dist/people/index.js';
 import { createProxyServer } from '../dist/proxy/index.js';
 import { createLogger } from '../dist/shared/logger.js';
-import { createUsageListenerFactory } from '../dist/usage/index.js';
+import { createFingerprint, createUsageListenerFactory } from '../dist/usage/index.js';
+import { openDatabase } from '../dist/storage/index.js';
 import { serveChild } from './lib/child-side.mjs';
 
 const [upstreamUrl = '', credentialsDir = '', ...flags] = process.argv.slice(2);
 const record = flags.includes('--record');
+const withMemberKeys = flags.includes('--member-keys');
 const config = loadConfig(
   {
     PORT: '0',
@@ -34,7 +39,7 @@ const config = loadConfig(
     CREDENTIALS_DIR: credentialsDir,
     LOG_LEVEL: process.env.BENCH_NEXUS_LOG_LEVEL ?? 'info',
     PASSTHROUGH: 'on',
-    ...(record ? { DATABASE_URL: process.env.DATABASE_URL, DATA_DIR: process.env.DATA_DIR, STORE_BODIES: process.env.STORE_BODIES } : {}),
+    ...(record || withMemberKeys ? { DATABASE_URL: process.env.DATABASE_URL, DATA_DIR: process.env.DATA_DIR, STORE_BODIES: process.env.STORE_BODIES } : {}),
   },
   { envFile: null },
 );
@@ -46,7 +51,8 @@ const credentials = createCredentialStore({
 });
 
 if (!record) {
-  serveChild(createProxyServer({ config, credentials, logger }));
+  const memberKeys = withMemberKeys ? await memberKeysOf(openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })) : undefined;
+  serveChild(createProxyServer({ config, credentials, logger, ...(memberKeys === undefined ? {} : { memberKeys }) }));
 } else {
   const ledger = openLedger(config, logger);
   let written = 0;
@@ -57,12 +63,29 @@ if (!record) {
   answerAuditQuestions(ledger);
   // Connected and migrated before the first request, as the running service is after its first seconds.
   await ledger.database();
-  const listen = createUsageListenerFactory({ recorder: ledger.recorder, logger, storeBodies: config.storeBodies });
+  const secret = openInstallationSecret({ dataDir: config.dataDir, database: () => ledger.database(), logger });
+  const listen = createUsageListenerFactory({
+    recorder: ledger.recorder,
+    logger,
+    storeBodies: config.storeBodies,
+    fingerprint: createFingerprint(() => secret.current()),
+    projectRules: config.projectRules,
+    gatewayCreatesMembers: config.gatewayCreatesMembers,
+  });
   const health = () => {
     const { database, backlog } = ledger.recorder.status();
     return { database, spoolBacklog: backlog };
   };
-  serveChild(createProxyServer({ config, credentials, logger, listen, health }));
+  const memberKeys = withMemberKeys ? await memberKeysOf(ledger.database()) : undefined;
+  serveChild(createProxyServer({ config, credentials, logger, listen, health, ...(memberKeys === undefined ? {} : { memberKeys }) }));
+}
+
+/** The people directory over `database`, loaded before the first request (as it is seconds after a start). */
+async function memberKeysOf(database) {
+  const opened = database;
+  const directory = createKeyDirectory({ database: () => opened, logger });
+  await directory.refresh();
+  return directory;
 }
 
 /** Answers `{type:'ledger', id, count}` with `{type:'ledger', id, written, backlog, database, lastError, rows, storeBodies}`. */

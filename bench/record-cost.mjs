@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { setImmediate } from 'node:timers';
 import { pino } from 'pino';
-import { createUsageListenerFactory, createRecorder } from '../dist/usage/index.js';
+import { createFingerprint, createUsageListenerFactory, createRecorder } from '../dist/usage/index.js';
 import { openDatabase } from '../dist/storage/index.js';
 import { createBenchDatabase } from './lib/bench-database.mjs';
 const N = Number(process.env.N ?? 20000);
@@ -21,7 +21,7 @@ const pg = await createBenchDatabase();
 const db = await openDatabase({ databaseUrl: pg.url, dataDir: '/tmp' });
 const logger = pino({ level: 'silent' });
 const recorder = createRecorder({ connect: async () => db, spoolDir: mkdtempSync(join(tmpdir(), 'spool-')), logger, flushIntervalMs: 1e9 });
-const factory = createUsageListenerFactory({ recorder, logger, storeBodies });
+const factory = createUsageListenerFactory({ recorder, logger, storeBodies, fingerprint: createFingerprint(() => 'bench-installation-secret') });
 const reqBody = Buffer.from(JSON.stringify({ model: 'claude-opus-5-5', max_tokens: 256, messages: [{ role: 'user', content: 'Say hello. '.repeat(40) }] }));
 const resBody = Buffer.from(JSON.stringify({ id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-opus-5-5', content: [{ type: 'text', text: 'Hello from the bench upstream. '.repeat(20) }], stop_reason: 'end_turn', usage: { input_tokens: 42, cache_creation_input_tokens: 1500, cache_read_input_tokens: 20000, cache_creation: { ephemeral_5m_input_tokens: 500, ephemeral_1h_input_tokens: 1000 }, output_tokens: 12, service_tier: 'standard' } }));
 const reqHeaders = { host: '127.0.0.1', 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'user-agent': 'bench/1', 'x-api-key': 'sk-ant-api03-xxx' };
@@ -31,7 +31,7 @@ async function run(n, tag) {
   let dbUs = 0;
   for (let i = 0; i < n; i++) {
     const l = factory({ requestId: `req_${tag}_${i}`, startedAt: new Date(), method: 'POST', path: '/v1/messages', host: '127.0.0.1', requestHeaders: reqHeaders });
-    l.identified({ domain: '127.0.0.1', managed: null, presentedCredential: 'sk-ant-api03-xxx' });
+    l.identified({ domain: '127.0.0.1', managed: null, presentedCredential: 'sk-ant-api03-xxx', client: null });
     l.requestChunk(reqBody);
     l.responseStarted(200, resHeaders);
     l.responseChunk(resBody);

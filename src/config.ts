@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
+import type { ProjectRule } from './people/index.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -33,6 +34,10 @@ export interface Config {
   readonly storeBodies: boolean;
   /** Stored bodies older than this many days are pruned (usage records are kept). */
   readonly retentionDays: number;
+  /** PROJECT_RULES: working directory → project name, first match wins (default: the directory's last segment). */
+  readonly projectRules: readonly ProjectRule[];
+  /** GATEWAY_CREATE_MEMBERS: an email a gateway key names for the first time becomes a member. */
+  readonly gatewayCreatesMembers: boolean;
   /** Dashboard the report commands read from (NEXUS_URL); unset: the database itself. */
   readonly nexusUrl: URL | undefined;
   /** Key for nexusUrl (NEXUS_API_KEY); the report commands fall back to dashboardApiKey. */
@@ -81,6 +86,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     passthrough: onOff(get, 'PASSTHROUGH', true),
     storeBodies: onOff(get, 'STORE_BODIES', true),
     retentionDays: positiveInt(get, 'RETENTION_DAYS', 30),
+    projectRules: projectRules(get),
+    gatewayCreatesMembers: onOff(get, 'GATEWAY_CREATE_MEMBERS', false),
     nexusUrl: get('NEXUS_URL') === undefined ? undefined : httpUrl(get, 'NEXUS_URL', ''),
     nexusApiKey: get('NEXUS_API_KEY'),
     noColor: get('NO_COLOR') !== undefined,
@@ -148,6 +155,33 @@ function databaseUrl(get: Getter): string | undefined {
     throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql:// (unset it to use the embedded database).');
   }
   return raw;
+}
+
+/**
+ * PROJECT_RULES as a JSON array of [regex, name] pairs, e.g.
+ * `[["^/home/[^/]+/work/([^/]+)", "$1"], ["/monorepo/services/([^/]+)", "mono-$1"]]`.
+ */
+function projectRules(get: Getter): ProjectRule[] {
+  const raw = get('PROJECT_RULES');
+  if (raw === undefined) return [];
+  const shape = 'PROJECT_RULES must be a JSON array of [regex, name] pairs, e.g. [["^/work/([^/]+)", "$1"]]';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(`${shape}; it is not valid JSON.`);
+  }
+  if (!Array.isArray(parsed)) throw new ConfigError(`${shape}.`);
+  return parsed.map((rule: unknown, index) => {
+    if (!Array.isArray(rule) || rule.length !== 2 || typeof rule[0] !== 'string' || typeof rule[1] !== 'string') {
+      throw new ConfigError(`${shape}; rule ${index + 1} is not.`);
+    }
+    try {
+      return { pattern: new RegExp(rule[0]), name: rule[1] };
+    } catch (error) {
+      throw new ConfigError(`PROJECT_RULES rule ${index + 1}: ${(error as Error).message}.`);
+    }
+  });
 }
 
 function logLevel(get: Getter): LogLevel {

@@ -13,6 +13,14 @@ export const CLI_COMMANDS: Record<string, LazyCommand> = {
     summary: 'list, check and create per-domain credentials (API keys, OAuth logins, client keys)',
     load: async () => (await import('./credentials/index.js')).credentialsCommand,
   },
+  members: {
+    summary: 'add, list and remove the people usage is attributed to',
+    load: async () => (await import('./people/index.js')).membersCommand,
+  },
+  keys: {
+    summary: "create, list and revoke members' own client keys (shown once, stored as hashes)",
+    load: async () => (await import('./people/index.js')).keysCommand,
+  },
   daily: report('daily'),
   weekly: report('weekly'),
   monthly: report('monthly'),

@@ -1,4 +1,6 @@
 /** Which credential file a request's Host header selects, validated so no name can escape the folder. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 declare const domainBrand: unique symbol;
 /** A lowercased host name, with or without `:port`, safe to use as a file name. */
@@ -32,4 +34,16 @@ export function parseDomainName(text: string): DomainName | null {
 /** File holding a domain's credential inside the credentials folder. */
 export function credentialFileName(domain: DomainName): string {
   return `${domain}.credentials.json`;
+}
+
+/** A credentials file exists for exactly this domain (what member keys are bound to). */
+export function credentialFileExists(dir: string, domain: DomainName): boolean {
+  return existsSync(join(dir, credentialFileName(domain)));
+}
+
+/** A domain typed by a person, as the proxy names it when a credentials file of exactly that name exists. */
+export function findManagedDomain(dir: string, text: string): { domain: DomainName } | { problem: 'invalid' | 'missing' } {
+  const domain = parseDomainName(text);
+  if (domain === null) return { problem: 'invalid' };
+  return credentialFileExists(dir, domain) ? { domain } : { problem: 'missing' };
 }

@@ -1,5 +1,5 @@
 /** Per-domain upstream credentials: files, API keys and self-refreshing OAuth tokens. */
-export { domainCandidates, credentialFileName, parseDomainName, type DomainName } from './domain.js';
+export { domainCandidates, credentialFileName, credentialFileExists, findManagedDomain, parseDomainName, type DomainName } from './domain.js';
 export {
   createCredentialStore,
   type RefreshCoordinator,

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
+import type { DomainLookup } from '../people/index.js';
 import type { Database } from '../storage/index.js';
 import type { Logger } from '../shared/logger.js';
 import { VERSION } from '../shared/version.js';
@@ -16,6 +17,7 @@ import { createLiveHub, type UsageEvents } from './live.js';
 import { createLoginLimiter } from './login-limiter.js';
 import { createPageApi } from './page-api.js';
 import { createPageRoutes } from './page-routes.js';
+import { createPeopleApi } from './people-api.js';
 import { createSessionSigner } from './session.js';
 import { createUsageApi } from './usage-api.js';
 
@@ -35,6 +37,10 @@ export interface DashboardDeps {
   maxLoginFailures?: number;
   /** Live-feed heartbeat interval (default 15 s). */
   heartbeatMs?: number;
+  /** The domains the proxy manages (credentials files): new member keys are bound to one. */
+  domains?: DomainLookup;
+  /** Told after members or keys change (this process's proxy then polls its key directory at once). */
+  onPeopleChange?: () => void;
   /** The clock (tests). */
   now?: () => Date;
 }
@@ -80,6 +86,10 @@ export function createDashboardApp(deps: DashboardDeps): Hono<DashboardEnv> {
     if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
   });
   app.route('/api', createUsageApi(deps.database));
+  app.route(
+    '/api',
+    createPeopleApi({ database: deps.database, domains: deps.domains ?? (() => ({ problem: 'missing' as const })), ...(deps.onPeopleChange === undefined ? {} : { onChange: deps.onPeopleChange }) }),
+  );
   app.route(
     '/api',
     createPageApi({

@@ -2,7 +2,7 @@
  * The ledger's JSON API (key-protected), read by the CLI over HTTP and by the dashboard's pages.
  * Money is an exact decimal string; bad parameters get a 400 that says which and why.
  */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { z } from 'zod';
 import {
   activityBounds,
@@ -22,6 +22,7 @@ import {
   type Database,
 } from '../storage/index.js';
 import { toBlocks } from '../usage/index.js';
+import { parse, parseBody } from './parse-request.js';
 
 const date = z
   .string()
@@ -35,12 +36,17 @@ const filters = z.object({
   domain: z.string().min(1).optional(),
   account: z.string().min(1).optional(),
   model: z.string().min(1).optional(),
+  member: z.string().min(1).max(320).optional(),
+  team: z.string().min(1).max(64).optional(),
+  project: z.string().min(1).max(200).optional(),
 });
+
+const DIMENSIONS = ['model', 'domain', 'account', 'member', 'team', 'project'] as const;
 
 const periodQuery = filters.extend({
   period: z.enum(['hour', 'day', 'week', 'month']).default('day'),
   tz: z.string().default('UTC').refine(isTimeZone, 'is not a known IANA time zone'),
-  by: z.enum(['model', 'domain', 'account']).optional(),
+  by: z.enum(DIMENSIONS).optional(),
   startOfWeek: z.coerce.number().int().min(0).max(6).default(1),
 });
 
@@ -56,7 +62,7 @@ const rangesBody = filters.omit({ since: true, until: true }).extend({
     .max(100_000),
 });
 
-const breakdownQuery = filters.extend({ by: z.enum(['model', 'domain', 'account']).optional() });
+const breakdownQuery = filters.extend({ by: z.enum(DIMENSIONS).optional() });
 const conversationQuery = filters.extend({ limit: z.coerce.number().int().min(1).max(10_000).default(100) });
 const statuslineQuery = z.object({
   session: z.string().min(1).optional(),
@@ -134,26 +140,6 @@ export function createUsageApi(database: () => Promise<Database>): Hono {
     return c.json({ statusline: await statuslineFigures(await database(), { sessionId: session, account, dayStart, now: now ?? new Date() }) });
   });
   return api;
-}
-
-function parse<T extends z.ZodType>(c: Context, schema: T): z.infer<T> | Response {
-  const result = schema.safeParse(c.req.query());
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'query'} ${issue.message}`);
-  return c.json({ type: 'error', error: { type: 'invalid_request_error', message: `Bad query: ${problems.join('; ')}` } }, 400);
-}
-
-async function parseBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T> | Response> {
-  let json: unknown;
-  try {
-    json = await c.req.json();
-  } catch {
-    return c.json({ type: 'error', error: { type: 'invalid_request_error', message: 'Bad body: expected JSON.' } }, 400);
-  }
-  const result = schema.safeParse(json);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'body'} ${issue.message}`);
-  return c.json({ type: 'error', error: { type: 'invalid_request_error', message: `Bad body: ${problems.join('; ')}` } }, 400);
 }
 
 function isTimeZone(value: string): boolean {

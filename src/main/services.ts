@@ -4,11 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Config } from '../config.js';
-import { createCredentialStore } from '../credentials/index.js';
+import { createCredentialStore, findManagedDomain } from '../credentials/index.js';
 import { createDashboardApp, loadDashboardKey, loadSessionSecret } from '../dashboard/index.js';
+import { createKeyDirectory, openInstallationSecret } from '../people/index.js';
 import { combineListeners, createProxyServer } from '../proxy/index.js';
 import type { Logger } from '../shared/logger.js';
-import { createUsageListenerFactory, type Recorder } from '../usage/index.js';
+import { createFingerprint, createUsageListenerFactory, type Recorder } from '../usage/index.js';
 import { listenForUsage } from '../storage/index.js';
 import type { Ledger } from './ledger.js';
 import { postgresRefreshCoordinator } from './refresh-coordinator.js';
@@ -40,7 +41,16 @@ export async function startProxy(config: Config, logger: Logger, ledger: Ledger)
       recorder.record(record);
     },
   };
-  const listenForUsage = createUsageListenerFactory({ recorder: countingRecorder, logger, storeBodies: config.storeBodies });
+  const secret = openInstallationSecret({ dataDir: config.dataDir, database: () => ledger.database(), logger });
+  const listenForUsage = createUsageListenerFactory({
+    recorder: countingRecorder,
+    logger,
+    storeBodies: config.storeBodies,
+    fingerprint: createFingerprint(() => secret.current()),
+    projectRules: config.projectRules,
+    gatewayCreatesMembers: config.gatewayCreatesMembers,
+  });
+  const memberKeys = createKeyDirectory({ database: () => ledger.database(), logger });
   const health = () => {
     const { database, backlog } = recorder.status();
     return { database, spoolBacklog: backlog };
@@ -52,8 +62,16 @@ export async function startProxy(config: Config, logger: Logger, ledger: Ledger)
     listen: combineListeners(listenForUsage, (start) => metrics.listen(start)),
     health,
     metrics: () => metrics.render(),
+    memberKeys,
   });
-  return listen('proxy', server, config.host, config.port);
+  const service = await listen('proxy', server, config.host, config.port);
+  return {
+    ...service,
+    close: async (drainMs) => {
+      await service.close(drainMs);
+      await memberKeys.close();
+    },
+  };
 }
 
 export async function startDashboard(config: Config, logger: Logger, ledger: Ledger): Promise<RunningService> {
@@ -79,6 +97,7 @@ export async function startDashboard(config: Config, logger: Logger, ledger: Led
     sessionSecret: loadSessionSecret(config.dataDir),
     revokedSessionsFile: join(config.dataDir, 'dashboard-revoked-sessions'),
     usageEvents: notifications?.events ?? ledger.recorder.events,
+    domains: (text) => findManagedDomain(config.credentialsDir, text),
     signal: shutdown.signal,
   });
   if (generated) {

@@ -7,13 +7,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
 import type { Config } from '../config.js';
-import { CredentialError, domainCandidates, type CredentialStore, type ManagedDomain, type UpstreamAuth } from '../credentials/index.js';
+import { CredentialError, domainCandidates, type CredentialStore } from '../credentials/index.js';
 import { ApiError, createRequestId, sendApiError } from '../shared/api-error.js';
 import type { Logger } from '../shared/logger.js';
 import { VERSION } from '../shared/version.js';
-import { assertClientKey, assertOAuthClientAllowed } from './client-auth.js';
-import type { ExchangeListener, ExchangeListenerFactory } from './exchange-listener.js';
-import { forward, type ExchangeFacts, type ForwardDeps } from './forward.js';
+import { assertOAuthClientAllowed, authenticateClient, type ClientIdentity, type MemberKeys } from './client-auth.js';
+import type { ExchangeIdentity, ExchangeListener, ExchangeListenerFactory } from './exchange-listener.js';
+import { forward, type ExchangeFacts, type ForwardDeps, type ForwardTarget } from './forward.js';
+import { modelPolicyFor } from './model-policy.js';
 import { presentedCredential as presentedCredentialOf } from './headers.js';
 import { answerConnect, answerExpectation, answerMalformedRequest } from './protocol-errors.js';
 import { MAX_BODY_BYTES, tooLarge } from './request-body.js';
@@ -30,6 +31,8 @@ export interface ProxyAppDeps {
   health?: () => object;
   /** GET /metrics: Prometheus exposition text. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** Member keys (the people directory); without it only each domain's own client key is accepted. */
+  memberKeys?: MemberKeys;
   /** How long a client may take to send its headers, and its whole request; defaults 30 s and 5 min. */
   clientTimeouts?: { headersMs: number; requestMs: number; checkEveryMs?: number };
 }
@@ -167,25 +170,20 @@ async function route(
   }
 }
 
-/** Picks the credential by Host: a managed domain's file, or passthrough of the client's own. */
-async function resolveTarget(
-  req: IncomingMessage,
-  deps: ProxyAppDeps,
-  listener: ExchangeListener | undefined,
-): Promise<{ managed: ManagedDomain | null; auth: UpstreamAuth | null }> {
+/**
+ * Picks the credential by Host: a managed domain's file (its client authenticated by the domain key
+ * or a member key), or passthrough of the client's own. The listener learns who it was either way.
+ */
+async function resolveTarget(req: IncomingMessage, deps: ProxyAppDeps, listener: ExchangeListener | undefined): Promise<ForwardTarget> {
   // RFC 9112 §3.2: more than one Host line is a 400. Node keeps the first; a front proxy may have
   // routed on another, so the credential would follow a host the front never saw.
   if (hostLines(req.rawHeaders) > 1) throw new ApiError('invalid_request_error', 'More than one Host header.');
   const candidates = domainCandidates(req.headers.host);
   if (candidates === null) throw new ApiError('invalid_request_error', 'Missing or invalid Host header.');
   const presentedCredential = presentedCredentialOf(req.headers);
+  const identity: ExchangeIdentity = { domain: candidates.at(-1) ?? 'unknown', managed: null, presentedCredential, client: null };
   try {
     const managed = await deps.credentials.find(candidates);
-    listener?.identified({
-      domain: managed?.domain ?? candidates.at(-1) ?? 'unknown',
-      managed: managed === null ? null : { accountId: managed.accountId, clientApiKey: managed.clientApiKey, kind: managed.kind },
-      presentedCredential,
-    });
     if (managed === null) {
       if (!deps.config.passthrough) {
         throw new ApiError(
@@ -195,15 +193,18 @@ async function resolveTarget(
       }
       return { managed: null, auth: null };
     }
-    assertClientKey(managed, req.headers);
+    identity.domain = managed.domain;
+    identity.managed = { accountId: managed.accountId, clientApiKey: managed.clientApiKey, kind: managed.kind };
+    const client: ClientIdentity = await authenticateClient(managed, req.headers, deps.memberKeys);
+    identity.client = client;
     assertOAuthClientAllowed(managed, req.headers);
-    return { managed, auth: await deps.credentials.upstreamAuth(managed) };
+    const bodyCheck = client.kind === 'member' ? modelPolicyFor(client.key, req.method ?? 'GET', pathOf(req.url)) : undefined;
+    return { managed, auth: await deps.credentials.upstreamAuth(managed), bodyCheck };
   } catch (error) {
-    if (error instanceof CredentialError) {
-      listener?.identified({ domain: candidates.at(-1) ?? 'unknown', managed: null, presentedCredential });
-      throw new ApiError('authentication_error', error.message);
-    }
+    if (error instanceof CredentialError) throw new ApiError('authentication_error', error.message);
     throw error;
+  } finally {
+    listener?.identified(identity);
   }
 }
 

@@ -3,6 +3,7 @@
  * calls these hooks and never waits for them, so listening cannot slow or fail a request.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { ClientIdentity } from './client-auth.js';
 
 export interface ExchangeStart {
   requestId: string;
@@ -21,6 +22,8 @@ export interface ExchangeIdentity {
   managed: { accountId: string | undefined; clientApiKey: string | undefined; kind: 'api_key' | 'oauth' } | null;
   /** The credential the client presented (to derive a non-reversible account id in passthrough; never stored). */
   presentedCredential: string | undefined;
+  /** Who authenticated on a managed domain (the domain key or a member key); null otherwise. */
+  client: ClientIdentity | null;
 }
 
 export interface ExchangeEnd {

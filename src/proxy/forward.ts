@@ -10,7 +10,7 @@ import { CredentialError, type CredentialStore, type ManagedDomain, type Upstrea
 import { ApiError, sendApiError } from '../shared/api-error.js';
 import type { ExchangeListener } from './exchange-listener.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
-import { hasBody, RequestBody } from './request-body.js';
+import { hasBody, RequestBody, type BodyCheck } from './request-body.js';
 import { ClientGoneError, isRetryableConnectionError, upstreamFailureToApiError } from './upstream-errors.js';
 
 export interface ForwardDeps {
@@ -24,6 +24,8 @@ export interface ForwardTarget {
   /** The managed domain, or null for passthrough. */
   managed: ManagedDomain | null;
   auth: UpstreamAuth | null;
+  /** Reads the request body on its way and may refuse it at its end (a member key's model list). */
+  bodyCheck?: BodyCheck | undefined;
 }
 
 /** Facts about one exchange, filled in as they become known (the request's log line reads them). */
@@ -108,6 +110,7 @@ class Exchange {
     this.body = hasBody(req)
       ? new RequestBody(req, {
           retain: target.managed?.kind === 'oauth',
+          check: target.bodyCheck,
           ...(listener === undefined ? {} : { onChunk: (chunk: Buffer) => { listener.requestChunk(chunk); } }),
         })
       : null;

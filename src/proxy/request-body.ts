@@ -20,6 +20,15 @@ export function hasBody(req: IncomingMessage): boolean {
   return length !== undefined && length !== '0';
 }
 
+/**
+ * Reads the body as it passes and may refuse it at its end. The last chunk is held back until then,
+ * so a refused request never reaches the upstream whole (it is cut off, and never processed).
+ */
+export interface BodyCheck {
+  write(chunk: Buffer): void;
+  end(): ApiError | null;
+}
+
 export class RequestBody {
   /** Bytes read from the client so far. */
   bytesRead = 0;
@@ -27,17 +36,21 @@ export class RequestBody {
   private complete = false;
 
   private readonly onChunk: ((chunk: Buffer) => void) | undefined;
+  private readonly check: BodyCheck | undefined;
 
   constructor(
     private readonly req: IncomingMessage,
-    options: { retain: boolean; onChunk?: (chunk: Buffer) => void },
+    options: { retain: boolean; onChunk?: (chunk: Buffer) => void; check?: BodyCheck | undefined },
   ) {
     this.retained = options.retain ? [] : null;
     this.onChunk = options.onChunk;
+    this.check = options.check;
   }
 
   /** The first pass: reads the client as the upstream consumes it. */
   stream(): Readable {
+    const { check } = this;
+    let held: Buffer | null = null;
     const counter = new Transform({
       transform: (chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) => {
         this.bytesRead += chunk.length;
@@ -46,13 +59,25 @@ export class RequestBody {
           return;
         }
         this.retained?.push(chunk);
-        done(null, chunk);
+        if (check === undefined) {
+          done(null, chunk);
+        } else {
+          check.write(chunk);
+          const previous = held;
+          held = chunk;
+          done(null, previous ?? undefined);
+        }
         // Only the first pass is reported: a replay sends the same bytes again.
         if (!this.complete) this.onChunk?.(chunk);
       },
       flush: (done: TransformCallback) => {
+        const refused = check?.end() ?? null;
+        if (refused !== null) {
+          done(refused);
+          return;
+        }
         this.complete = true;
-        done();
+        done(null, held ?? undefined);
       },
     });
     // pipe() (not an async iterator) so that a failed upload never destroys the client's socket.

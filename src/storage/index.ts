@@ -6,7 +6,7 @@ export { acquireDataDirLock, readDataDirOwner, type DataDirLock, type DataDirOwn
 export { migrate, loadMigrations } from './migrate.js';
 export { withAdvisoryLock } from './advisory-lock.js';
 export { listenForUsage, type UsageNotifications } from './usage-notifications.js';
-export { writeUsageBatch, writeSerializedUsage, pruneBodies, rebuildRollups } from './write-usage.js';
+export { writeUsageBatch, writeSerializedUsage, pruneBodies, rebuildRollups, rebuildAccountRollups } from './write-usage.js';
 export { readStoredBodies } from './body-queries.js';
 export type { UsageRecord, StoredBodies, RateLimitSnapshot, RequestOutcome } from './usage-records.js';
 export {
@@ -20,6 +20,7 @@ export {
   type PeriodUsage,
   type UsageFilters,
   type UsageTotals,
+  peopleConditions,
 } from './usage-queries.js';
 export {
   conversations,

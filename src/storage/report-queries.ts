@@ -5,7 +5,7 @@
  * without tokens); sessions and first/last requests look only at requests that carried tokens.
  */
 import type { Queryable } from './database.js';
-import { RAW_SUMS, totalsOf, type UsageFilters, type UsageTotals } from './usage-queries.js';
+import { peopleConditions, RAW_SUMS, totalsOf, type UsageFilters, type UsageTotals } from './usage-queries.js';
 
 /** Per-model usage of one session (Claude Code's session id, or the conversation hash). */
 export interface SessionModelUsage extends UsageTotals {
@@ -18,7 +18,7 @@ export interface SessionModelUsage extends UsageTotals {
   lastAt: Date;
 }
 
-export interface SessionUsageQuery {
+export interface SessionUsageQuery extends Pick<UsageFilters, 'member' | 'team' | 'project'> {
   domain?: string | undefined;
   account?: string | undefined;
   model?: string | undefined;
@@ -62,7 +62,7 @@ export interface AccountReset {
   reset: Date;
 }
 
-type ReportFilters = Pick<UsageFilters, 'domain' | 'account' | 'model'>;
+type ReportFilters = Pick<UsageFilters, 'domain' | 'account' | 'model' | 'member' | 'team' | 'project'>;
 
 const HAS_TOKENS = 'input_tokens + output_tokens + cache_write_tokens + cache_read_tokens > 0';
 
@@ -100,13 +100,13 @@ export async function sessionUsage(db: Queryable, query: SessionUsageQuery): Pro
   }
   const rows = await db.query(
     `SELECT * FROM (
-       SELECT conversation_id AS session_id, model, min(domain) AS domain, min(account) AS account,
+       SELECT conversation_id, coalesce(max(session_id), conversation_id) AS session_id, model, min(domain) AS domain, min(account) AS account,
          max(max(last_at)) OVER (PARTITION BY conversation_id) AS session_last_at, ${SESSION_SUMS}
        FROM usage_sessions ${conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`}
        GROUP BY conversation_id, model
        HAVING sum(input_tokens + output_tokens + cache_write_tokens + cache_read_tokens) > 0
      ) s ${outer.length === 0 ? '' : `WHERE ${outer.join(' AND ')}`}
-     ORDER BY session_last_at DESC, session_id, model`,
+     ORDER BY session_last_at DESC, conversation_id, model`,
     params,
   );
   return rows.map((row) => ({
@@ -220,5 +220,6 @@ function filterConditions(filters: ReportFilters, params: unknown[], modelColumn
   add(`${prefix}domain`, filters.domain);
   add(`${prefix}account`, filters.account);
   add(modelColumn, filters.model);
+  conditions.push(...peopleConditions(filters, params, prefix));
   return conditions;
 }

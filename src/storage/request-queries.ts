@@ -18,7 +18,7 @@ export interface RequestFilters {
   account?: string | undefined;
   model?: string | undefined;
   status?: StatusFilter | undefined;
-  /** The conversation (Claude Code session id, or the hash of a sessionless conversation). */
+  /** The conversation (its id, or the Claude Code session id it is scoped from, or the hash of a sessionless conversation). */
   conversationId?: string | undefined;
 }
 
@@ -96,7 +96,7 @@ export function requestConditions(filters: RequestFilters, params: unknown[]): s
   if (filters.domain !== undefined) conditions.push(add((p) => `domain = ${p}`, filters.domain));
   if (filters.account !== undefined) conditions.push(add((p) => `account = ${p}`, filters.account));
   if (filters.model !== undefined) conditions.push(add((p) => `model = ${p}`, filters.model));
-  if (filters.conversationId !== undefined) conditions.push(add((p) => `conversation_id = ${p}`, filters.conversationId));
+  if (filters.conversationId !== undefined) conditions.push(add((p) => `(conversation_id = ${p} OR session_id = ${p})`, filters.conversationId));
   if (filters.status === 'ok') conditions.push(`NOT ${IS_ERROR}`);
   else if (filters.status === 'errors') conditions.push(IS_ERROR);
   else if (typeof filters.status === 'number') {

@@ -10,6 +10,11 @@ export interface UsageFilters {
   domain?: string | undefined;
   account?: string | undefined;
   model?: string | undefined;
+  /** A member, by email (case-insensitive). */
+  member?: string | undefined;
+  /** A team: its current members' usage. */
+  team?: string | undefined;
+  project?: string | undefined;
   /** Inclusive lower bound. */
   since?: Date | undefined;
   /** Exclusive upper bound. */
@@ -40,7 +45,7 @@ export interface PeriodUsage extends UsageTotals {
 }
 
 export type Period = 'hour' | 'day' | 'week' | 'month';
-export type Dimension = 'model' | 'domain' | 'account';
+export type Dimension = 'model' | 'domain' | 'account' | 'member' | 'team' | 'project';
 
 export interface PeriodQuery extends UsageFilters {
   period: Period;
@@ -79,11 +84,11 @@ export async function usageByPeriod(db: Queryable, query: PeriodQuery): Promise<
   const local = `(${timeColumn} AT TIME ZONE $1)`;
   const bucket = periodBucket(query.period, local, query.startOfWeek ?? 1);
   const where = filterClause(query, params, timeColumn, raw ? { model: 'model' } : { model: "nullif(model, '')" });
-  const dimension = query.by === undefined ? null : raw || query.by !== 'model' ? query.by : "nullif(model, '')";
+  const dimension = query.by === undefined ? null : dimensionColumn(query.by, raw);
   const keySelect = dimension === null ? '' : `, coalesce(${dimension}, '') AS key`;
   const rows = await db.query(
     `SELECT ${bucket} AS period${keySelect}, ${raw ? RAW_SUMS : SUMS}
-     FROM ${raw ? 'requests' : 'usage_hourly'} ${where}
+     FROM ${sourceOf(raw ? 'requests' : 'usage_hourly', query.by)} ${where}
      GROUP BY 1${dimension === null ? '' : ', 2'} ORDER BY 1${dimension === null ? '' : ', 2'}`,
     params,
   );
@@ -99,8 +104,8 @@ export async function usageBreakdown(db: Queryable, query: UsageFilters & { by: 
   const params: unknown[] = [];
   const where = filterClause(query, params, 'hour', { model: "nullif(model, '')" });
   const rows = await db.query(
-    `SELECT coalesce(${query.by === 'model' ? "nullif(model, '')" : query.by}, '') AS key, ${SUMS}
-     FROM usage_hourly ${where} GROUP BY 1 ORDER BY sum(cost_usd) DESC, 1`,
+    `SELECT coalesce(${dimensionColumn(query.by, false)}, '') AS key, ${SUMS}
+     FROM ${sourceOf('usage_hourly', query.by)} ${where} GROUP BY 1 ORDER BY sum(cost_usd) DESC, 1`,
     params,
   );
   return rows.map((row) => ({ key: String(row.key), ...totalsOf(row) }));
@@ -112,6 +117,22 @@ export async function usageTotals(db: Queryable, query: UsageFilters): Promise<U
   const where = filterClause(query, params, 'hour', { model: "nullif(model, '')" });
   const [row] = await db.query(`SELECT ${SUMS} FROM usage_hourly ${where}`, params);
   return totalsOf(row ?? {});
+}
+
+/** The column a breakdown groups by: members by email, teams by name (a member in two teams counts in both). */
+function dimensionColumn(by: Dimension, raw: boolean): string {
+  if (by === 'model') return raw ? 'model' : "nullif(model, '')";
+  if (by === 'project') return raw ? 'project' : "nullif(project, '')";
+  if (by === 'member') return 'member_email';
+  if (by === 'team') return 'team_name';
+  return by;
+}
+
+/** The table to read, joined to members or teams when the breakdown names them. */
+export function sourceOf(table: 'usage_hourly' | 'requests', by: Dimension | undefined): string {
+  if (by === 'member') return `(SELECT u.*, m.email AS member_email FROM ${table} u LEFT JOIN members m ON m.id = u.member_id) ${table}`;
+  if (by === 'team') return `(SELECT u.*, t.team AS team_name FROM ${table} u LEFT JOIN member_teams t ON t.member_id = u.member_id) ${table}`;
+  return table;
 }
 
 function periodBucket(period: Period, local: string, startOfWeek: number): string {
@@ -141,7 +162,26 @@ function filterClause(filters: UsageFilters, params: unknown[], timeColumn: stri
   if (filters.domain !== undefined) add((p) => `domain = ${p}`, filters.domain);
   if (filters.account !== undefined) add((p) => `account = ${p}`, filters.account);
   if (filters.model !== undefined) add((p) => `${columns.model} = ${p}`, filters.model);
+  for (const condition of peopleConditions(filters, params)) conditions.push(condition);
   return conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
+}
+
+/** Conditions for the member, team and project filters (on requests or a roll-up: both have these columns). */
+export function peopleConditions(filters: Pick<UsageFilters, 'member' | 'team' | 'project'>, params: unknown[], prefix = ''): string[] {
+  const conditions: string[] = [];
+  if (filters.member !== undefined) {
+    params.push(filters.member);
+    conditions.push(`${prefix}member_id = (SELECT id FROM members WHERE lower(email) = lower($${params.length}))`);
+  }
+  if (filters.team !== undefined) {
+    params.push(filters.team);
+    conditions.push(`${prefix}member_id IN (SELECT member_id FROM member_teams WHERE team = $${params.length})`);
+  }
+  if (filters.project !== undefined) {
+    params.push(filters.project);
+    conditions.push(`${prefix}project = $${params.length}`);
+  }
+  return conditions;
 }
 
 export function totalsOf(row: Record<string, unknown>): UsageTotals {

@@ -55,6 +55,19 @@ export interface UsageRecord {
   requestClass: string | null;
   userAgent: string | null;
   conversationId: string | null;
+  /** The member the request is attributed to (their key, or later their linked fingerprint). */
+  memberId?: string | null;
+  /**
+   * The person another gateway named (a gateway key's x-claude-gateway-user-email): the request is
+   * theirs when they are a member (created first with `createMember`), else the key's member's.
+   */
+  memberEmail?: string | null;
+  createMember?: boolean;
+  /** The member's teams when the request was made. */
+  teams?: string[] | null;
+  /** The project (a configured rule's name, or the working directory's last segment) and git branch. */
+  project?: string | null;
+  branch?: string | null;
   rateLimit: RateLimitSnapshot | null;
   /** Request and response as kept for the conversation views (STORE_BODIES), or null. */
   bodies?: StoredBodies | null;

@@ -42,10 +42,35 @@ const REQUEST_COLUMNS: [column: string, key: keyof UsageRecord, sqlType: string]
   ['request_class', 'requestClass', 'text'],
   ['user_agent', 'userAgent', 'text'],
   ['conversation_id', 'conversationId', 'text'],
+  ['member_id', 'memberId', 'text'],
+  ['teams', 'teams', 'text[]'],
+  ['project', 'project', 'text'],
+  ['branch', 'branch', 'text'],
 ];
 
-/** How json_to_recordset reads a record line: every request column, plus the nested parts. */
-const RECORD_SHAPE = [...REQUEST_COLUMNS.map(([, key, type]) => `"${key}" ${type}`), '"rateLimit" json', '"bodies" json'].join(', ');
+/**
+ * What a column is filled with, when not the record's own value: a passthrough client whose
+ * fingerprint an admin linked to a member counts as that member, and a request without a project
+ * of its own (a subagent's) takes its session's.
+ */
+const COLUMN_VALUES: Partial<Record<string, string>> = {
+  member_id: `coalesce(
+    (SELECT m.id FROM members m WHERE "memberEmail" IS NOT NULL AND lower(m.email) = lower("memberEmail") AND m.removed_at IS NULL),
+    "memberId",
+    (SELECT f.member_id FROM member_fingerprints f WHERE f.fingerprint = "account"))`,
+  project: `coalesce("project", (SELECT s.project FROM usage_sessions s WHERE s.conversation_id = "conversationId" AND s.project IS NOT NULL LIMIT 1))`,
+  branch: `coalesce("branch", (SELECT s.branch FROM usage_sessions s WHERE s.conversation_id = "conversationId" AND s.branch IS NOT NULL LIMIT 1))`,
+};
+
+/** How json_to_recordset reads a record line: every request column, plus the nested parts and the gateway's person. */
+const RECORD_SHAPE = [...REQUEST_COLUMNS.map(([, key, type]) => `"${key}" ${type}`), '"rateLimit" json', '"bodies" json', '"memberEmail" text'].join(', ');
+
+/** People a gateway named for the first time become members (GATEWAY_CREATE_MEMBERS), before their requests are written. */
+const CREATE_GATEWAY_MEMBERS = `INSERT INTO members (id, email)
+  SELECT DISTINCT ON (lower(r."memberEmail")) 'mem_' || substr(md5(random()::text || clock_timestamp()::text), 1, 12), r."memberEmail"
+  FROM json_to_recordset($1::json) AS r("memberEmail" text, "createMember" boolean)
+  WHERE r."createMember" AND r."memberEmail" IS NOT NULL
+  ON CONFLICT DO NOTHING`;
 
 /** Sums a roll-up row grows by; `errors` counts failures and error statuses. */
 const ROLLUP_SUMS = `count(*),
@@ -64,6 +89,8 @@ const ROLLUP_UPDATE = ROLLUP_COLUMNS.split(',')
   .join(', ');
 
 const SESSION_UPDATE = `session_id = coalesce(EXCLUDED.session_id, usage_sessions.session_id),
+  member_id = coalesce(EXCLUDED.member_id, usage_sessions.member_id), project = coalesce(EXCLUDED.project, usage_sessions.project),
+  branch = coalesce(EXCLUDED.branch, usage_sessions.branch),
   first_at = least(usage_sessions.first_at, EXCLUDED.first_at), last_at = greatest(usage_sessions.last_at, EXCLUDED.last_at),
   ${ROLLUP_UPDATE.replaceAll('%T', 'usage_sessions')}`;
 
@@ -74,22 +101,23 @@ const INSERT_BATCH = `WITH batch AS (
     SELECT * FROM json_to_recordset($1::json) AS r(${RECORD_SHAPE})
   ), inserted AS (
     INSERT INTO requests (${REQUEST_COLUMNS.map(([column]) => column).join(', ')})
-    SELECT ${REQUEST_COLUMNS.map(([, key]) => `"${key}"`).join(', ')} FROM batch
+    SELECT ${REQUEST_COLUMNS.map(([column, key]) => COLUMN_VALUES[column] ?? `"${key}"`).join(', ')} FROM batch
     ON CONFLICT (id) DO NOTHING
     RETURNING *
   ), hourly AS (
-    INSERT INTO usage_hourly (hour, domain, account, model, ${ROLLUP_COLUMNS})
-    SELECT date_trunc('hour', started_at, 'UTC'), domain, account, coalesce(model, ''), ${ROLLUP_SUMS}
-    FROM inserted GROUP BY 1, 2, 3, 4
-    ON CONFLICT (hour, domain, account, model) DO UPDATE SET ${ROLLUP_UPDATE.replaceAll('%T', 'usage_hourly')}
+    INSERT INTO usage_hourly (hour, domain, account, model, member_id, project, ${ROLLUP_COLUMNS})
+    SELECT date_trunc('hour', started_at, 'UTC'), domain, account, coalesce(model, ''), coalesce(member_id, ''), coalesce(project, ''), ${ROLLUP_SUMS}
+    FROM inserted GROUP BY 1, 2, 3, 4, 5, 6
+    ON CONFLICT (hour, domain, account, model, member_id, project) DO UPDATE SET ${ROLLUP_UPDATE.replaceAll('%T', 'usage_hourly')}
   ), daily AS (
-    INSERT INTO usage_daily (day, domain, account, model, ${ROLLUP_COLUMNS})
-    SELECT (started_at AT TIME ZONE 'UTC')::date, domain, account, coalesce(model, ''), ${ROLLUP_SUMS}
-    FROM inserted GROUP BY 1, 2, 3, 4
-    ON CONFLICT (day, domain, account, model) DO UPDATE SET ${ROLLUP_UPDATE.replaceAll('%T', 'usage_daily')}
+    INSERT INTO usage_daily (day, domain, account, model, member_id, project, ${ROLLUP_COLUMNS})
+    SELECT (started_at AT TIME ZONE 'UTC')::date, domain, account, coalesce(model, ''), coalesce(member_id, ''), coalesce(project, ''), ${ROLLUP_SUMS}
+    FROM inserted GROUP BY 1, 2, 3, 4, 5, 6
+    ON CONFLICT (day, domain, account, model, member_id, project) DO UPDATE SET ${ROLLUP_UPDATE.replaceAll('%T', 'usage_daily')}
   ), sessions AS (
-    INSERT INTO usage_sessions (conversation_id, domain, account, model, session_id, first_at, last_at, ${ROLLUP_COLUMNS})
-    SELECT conversation_id, domain, account, coalesce(model, ''), max(session_id), min(started_at), max(started_at), ${ROLLUP_SUMS}
+    INSERT INTO usage_sessions (conversation_id, domain, account, model, session_id, member_id, project, branch, first_at, last_at, ${ROLLUP_COLUMNS})
+    SELECT conversation_id, domain, account, coalesce(model, ''), max(session_id), max(member_id), max(project), max(branch),
+      min(started_at), max(started_at), ${ROLLUP_SUMS}
     FROM inserted WHERE conversation_id IS NOT NULL GROUP BY 1, 2, 3, 4
     ON CONFLICT (conversation_id, domain, account, model) DO UPDATE SET ${SESSION_UPDATE}
   ), limits AS (
@@ -144,6 +172,7 @@ export async function writeSerializedUsage(db: Database, lines: readonly string[
 }
 
 async function insertBatch(db: Queryable, json: string): Promise<number> {
+  if (json.includes('"createMember":true')) await db.query(CREATE_GATEWAY_MEMBERS, [json]);
   // Prepared: planning this statement cost PostgreSQL ~2 ms of CPU each time, more than writing 10 records.
   const [row] = await db.query<{ inserted: number }>(INSERT_BATCH, [json], { preparedAs: 'nexus_insert_usage_batch' });
   return row?.inserted ?? 0;
@@ -179,6 +208,31 @@ export async function pruneBodies(db: Database, before: Date): Promise<number> {
 const ROLLUP_SUMS_FROM_REQUESTS = ROLLUP_SUMS;
 
 /**
+ * Rebuilds one account's hourly and daily roll-ups from its requests, inside the caller's
+ * transaction, after its rows changed member (a passthrough fingerprint linked to a member).
+ * Writers wait meanwhile, so no batch lands between the delete and the insert.
+ */
+export async function rebuildAccountRollups(tx: Queryable, account: string): Promise<void> {
+  await tx.query('LOCK TABLE usage_hourly, usage_daily IN SHARE ROW EXCLUSIVE MODE');
+  await tx.query('DELETE FROM usage_hourly WHERE account = $1', [account]);
+  await tx.query('DELETE FROM usage_daily WHERE account = $1', [account]);
+  await tx.query(
+    `INSERT INTO usage_hourly (hour, domain, account, model, member_id, project, ${ROLLUP_COLUMNS})
+     SELECT date_trunc('hour', started_at, 'UTC'), domain, account, coalesce(model, ''), coalesce(member_id, ''), coalesce(project, ''),
+       ${ROLLUP_SUMS_FROM_REQUESTS}
+     FROM requests WHERE account = $1 GROUP BY 1, 2, 3, 4, 5, 6`,
+    [account],
+  );
+  await tx.query(
+    `INSERT INTO usage_daily (day, domain, account, model, member_id, project, ${ROLLUP_COLUMNS})
+     SELECT (started_at AT TIME ZONE 'UTC')::date, domain, account, coalesce(model, ''), coalesce(member_id, ''), coalesce(project, ''),
+       ${ROLLUP_SUMS_FROM_REQUESTS}
+     FROM requests WHERE account = $1 GROUP BY 1, 2, 3, 4, 5, 6`,
+    [account],
+  );
+}
+
+/**
  * Recomputes the roll-ups from the requests table for everything from `since` (rounded down to
  * its UTC day) on, after costs were changed in place (`nexus reprice`). Writers wait meanwhile.
  */
@@ -191,15 +245,17 @@ export async function rebuildRollups(db: Database, since: Date | null): Promise<
     await tx.query(`DELETE FROM usage_hourly ${range('hour')}`, params);
     await tx.query(`DELETE FROM usage_daily ${from === null ? '' : 'WHERE day >= ($1::timestamptz AT TIME ZONE \'UTC\')::date'}`, params);
     await tx.query(
-      `INSERT INTO usage_hourly (hour, domain, account, model, ${ROLLUP_COLUMNS})
-       SELECT date_trunc('hour', started_at, 'UTC'), domain, account, coalesce(model, ''), ${ROLLUP_SUMS_FROM_REQUESTS}
-       FROM requests ${range('started_at')} GROUP BY 1, 2, 3, 4`,
+      `INSERT INTO usage_hourly (hour, domain, account, model, member_id, project, ${ROLLUP_COLUMNS})
+       SELECT date_trunc('hour', started_at, 'UTC'), domain, account, coalesce(model, ''), coalesce(member_id, ''), coalesce(project, ''),
+         ${ROLLUP_SUMS_FROM_REQUESTS}
+       FROM requests ${range('started_at')} GROUP BY 1, 2, 3, 4, 5, 6`,
       params,
     );
     await tx.query(
-      `INSERT INTO usage_daily (day, domain, account, model, ${ROLLUP_COLUMNS})
-       SELECT (started_at AT TIME ZONE 'UTC')::date, domain, account, coalesce(model, ''), ${ROLLUP_SUMS_FROM_REQUESTS}
-       FROM requests ${range('started_at')} GROUP BY 1, 2, 3, 4`,
+      `INSERT INTO usage_daily (day, domain, account, model, member_id, project, ${ROLLUP_COLUMNS})
+       SELECT (started_at AT TIME ZONE 'UTC')::date, domain, account, coalesce(model, ''), coalesce(member_id, ''), coalesce(project, ''),
+         ${ROLLUP_SUMS_FROM_REQUESTS}
+       FROM requests ${range('started_at')} GROUP BY 1, 2, 3, 4, 5, 6`,
       params,
     );
     // A session is rebuilt whole when any of its requests is in the range.
@@ -207,8 +263,9 @@ export async function rebuildRollups(db: Database, since: Date | null): Promise<
       from === null ? 'conversation_id IS NOT NULL' : 'conversation_id IN (SELECT conversation_id FROM requests WHERE started_at >= $1::timestamptz)';
     await tx.query(`DELETE FROM usage_sessions ${from === null ? '' : `WHERE ${touched}`}`, params);
     await tx.query(
-      `INSERT INTO usage_sessions (conversation_id, domain, account, model, session_id, first_at, last_at, ${ROLLUP_COLUMNS})
-       SELECT conversation_id, domain, account, coalesce(model, ''), max(session_id), min(started_at), max(started_at), ${ROLLUP_SUMS_FROM_REQUESTS}
+      `INSERT INTO usage_sessions (conversation_id, domain, account, model, session_id, member_id, project, branch, first_at, last_at, ${ROLLUP_COLUMNS})
+       SELECT conversation_id, domain, account, coalesce(model, ''), max(session_id), max(member_id), max(project), max(branch),
+         min(started_at), max(started_at), ${ROLLUP_SUMS_FROM_REQUESTS}
        FROM requests WHERE ${touched} GROUP BY 1, 2, 3, 4`,
       params,
     );

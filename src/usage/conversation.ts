@@ -28,3 +28,14 @@ export function conversationIdFromBody(body: Buffer, scope: { domain: string; ac
     return null;
   }
 }
+
+/**
+ * Claude Code's session id, scoped to the domain and the person (member, else account) it came
+ * from: `<session id>~<12 hex>`, still readable, but a client that learns someone else's session id
+ * starts a conversation of its own with it. (The person's account id is a salted fingerprint, so the
+ * suffix cannot be computed by anyone else.)
+ */
+export function scopedSessionId(sessionId: string, scope: { domain: string; principal: string }): string {
+  const digest = createHash('sha256').update(JSON.stringify([scope.domain, scope.principal, sessionId])).digest('hex').slice(0, 12);
+  return `${sessionId}~${digest}`;
+}

@@ -7,8 +7,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { costOf, picoToUsdString } from '../pricing/index.js';
 import type { Logger } from '../shared/logger.js';
 import type { StoredBodies, UsageRecord } from '../storage/index.js';
-import { conversationIdFromBody, MAX_HASHED_BODY_BYTES } from './conversation.js';
-import { accountOf, fingerprint } from './identity.js';
+import { ProjectScanner, projectFromHeader, projectOf, type ProjectRule } from '../people/index.js';
+import { conversationIdFromBody, MAX_HASHED_BODY_BYTES, scopedSessionId } from './conversation.js';
+import { accountOf, type Fingerprint } from './identity.js';
+import { createSessionProjects, type SessionProjects } from './session-projects.js';
 import { rateLimitSnapshot } from './rate-limit.js';
 import type { Recorder } from './recorder.js';
 import { REQUEST_FACTS_BYTES, requestFacts } from './request-facts.js';
@@ -19,9 +21,17 @@ const MAX_STORED_BODY_BYTES = 8 * 1024 * 1024;
 
 const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'cookie', 'set-cookie', 'proxy-authorization']);
 
+/** Who authenticated (structurally the proxy's ClientIdentity): the domain key or a member key. */
+export type AuthenticatedClient = { kind: 'domain' } | { kind: 'member'; key: { id: string; memberId: string; teams: string[]; gateway: boolean } };
+
 /** Structurally the proxy's ExchangeListener hooks (usage does not import the proxy). */
 export interface UsageListener {
-  identified(identity: { domain: string; managed: { accountId: string | undefined; clientApiKey: string | undefined } | null; presentedCredential: string | undefined }): void;
+  identified(identity: {
+    domain: string;
+    managed: { accountId: string | undefined; clientApiKey: string | undefined } | null;
+    presentedCredential: string | undefined;
+    client: AuthenticatedClient | null;
+  }): void;
   requestChunk(chunk: Buffer): void;
   responseStarted(status: number, headers: IncomingHttpHeaders): void;
   responseChunk(chunk: Buffer): void;
@@ -33,10 +43,17 @@ export interface UsageListenerOptions {
   logger: Logger;
   /** STORE_BODIES: keep compressed request and response bodies of /v1/messages. */
   storeBodies: boolean;
+  /** Salted fingerprints of presented credentials (the installation secret's). */
+  fingerprint: Fingerprint;
+  /** PROJECT_RULES: working directory → project name, first match wins. */
+  projectRules?: readonly ProjectRule[];
+  /** GATEWAY_CREATE_MEMBERS: an unknown email named by a gateway key's request becomes a member. */
+  gatewayCreatesMembers?: boolean;
 }
 
 export function createUsageListenerFactory(options: UsageListenerOptions) {
   const warnedModels = new Set<string>();
+  const sessionProjects = createSessionProjects();
   return (start: {
     requestId: string;
     startedAt: Date;
@@ -57,12 +74,32 @@ export function createUsageListenerFactory(options: UsageListenerOptions) {
     let response: { status: number; headers: IncomingHttpHeaders } | null = null;
     let tap: UsageTap | null = null;
     let ttfbMs: number | null = null;
+    const projectScanner = start.path === '/v1/messages' ? new ProjectScanner() : null;
 
     const finish = async (end: Parameters<UsageListener['finished']>[0]): Promise<void> => {
       const durationMs = performance.now() - startedMs;
       const tapResult = tap === null ? null : end.outcome === 'completed' ? await tap.end() : await tap.abort();
       const requestBody = Buffer.concat(requestChunks);
-      const record = buildRecord({ start, identity, response, tapResult, end, ttfbMs, durationMs, requestHead: requestBody, warnedModels, logger: options.logger });
+      const record = buildRecord({
+        start,
+        identity,
+        response,
+        tapResult,
+        end,
+        ttfbMs,
+        durationMs,
+        requestHead: requestBody,
+        warnedModels,
+        logger: options.logger,
+        fingerprint: options.fingerprint,
+        gatewayCreatesMembers: options.gatewayCreatesMembers ?? false,
+      });
+      attributeProject(record, {
+        header: headerValue(start.requestHeaders['x-nexus-project']) ?? undefined,
+        scanned: projectScanner,
+        rules: options.projectRules ?? [],
+        sessions: sessionProjects,
+      });
       if (record.conversationId === null && !requestTruncated && start.path === '/v1/messages') {
         record.conversationId = conversationIdFromBody(requestBody, record);
       }
@@ -75,6 +112,7 @@ export function createUsageListenerFactory(options: UsageListenerOptions) {
         identity = found;
       },
       requestChunk(chunk) {
+        projectScanner?.write(chunk);
         if (requestBytes >= keepLimit) {
           requestTruncated = true;
           return;
@@ -111,9 +149,12 @@ interface RecordInputs {
   requestHead: Buffer;
   warnedModels: Set<string>;
   logger: Logger;
+  fingerprint: Fingerprint;
+  gatewayCreatesMembers: boolean;
 }
 
-function buildRecord({ start, identity, response, tapResult, end, ttfbMs, durationMs, requestHead, warnedModels, logger }: RecordInputs): UsageRecord {
+function buildRecord(inputs: RecordInputs): UsageRecord {
+  const { start, identity, response, tapResult, end, ttfbMs, durationMs, requestHead, warnedModels, logger, fingerprint } = inputs;
   const headers = start.requestHeaders;
   const fromRequest = requestFacts(requestHead);
   const model = tapResult?.model ?? fromRequest.model;
@@ -125,21 +166,37 @@ function buildRecord({ start, identity, response, tapResult, end, ttfbMs, durati
     logger.warn({ model }, 'no price for this model: its cost is recorded as unknown (never $0)');
   }
   const sessionId = headerValue(headers['x-claude-code-session-id']);
+  const client = identity?.client ?? null;
+  const member = client?.kind === 'member' ? client.key : null;
+  // Only a gateway key may name the person a request is for; from anyone else the headers are ignored.
+  const gatewayEmail = member?.gateway === true ? gatewayUserEmail(headers) : null;
+  const account = accountOf(
+    {
+      domain,
+      managed: identity?.managed ?? null,
+      presentedCredential: identity?.presentedCredential,
+      organizationId: headerValue(response?.headers['anthropic-organization-id']) ?? undefined,
+    },
+    fingerprint,
+  );
   return {
     id: start.requestId,
     upstreamRequestId: end.upstreamRequestId,
     startedAt: start.startedAt.toISOString(),
     domain,
-    account: accountOf({
-      domain,
-      managed: identity?.managed ?? null,
-      presentedCredential: identity?.presentedCredential,
-      organizationId: headerValue(response?.headers['anthropic-organization-id']) ?? undefined,
-    }),
+    account,
+    // Only a key that authenticated is kept: a member key by its id, the domain key by a salted fingerprint.
     clientKeyId:
-      identity !== null && identity.managed !== null && identity.presentedCredential !== undefined
-        ? fingerprint('ck', identity.presentedCredential)
-        : null,
+      member !== null
+        ? member.id
+        : client?.kind === 'domain' && identity?.presentedCredential !== undefined
+          ? fingerprint('ck', identity.presentedCredential)
+          : null,
+    memberId: member?.memberId ?? null,
+    teams: member === null || member.teams.length === 0 || gatewayEmail !== null ? null : member.teams,
+    ...(gatewayEmail === null ? {} : { memberEmail: gatewayEmail, createMember: inputs.gatewayCreatesMembers }),
+    project: null,
+    branch: null,
     method: start.method,
     path: start.path,
     model,
@@ -167,9 +224,30 @@ function buildRecord({ start, identity, response, tapResult, end, ttfbMs, durati
     parentAgentId: headerValue(headers['x-claude-code-parent-agent-id']),
     requestClass: headerValue(headers['x-claude-code-request-class']),
     userAgent: headerValue(headers['user-agent']),
-    conversationId: sessionId,
+    // Scoped to the domain and the person: knowing someone's session id lets nobody write into it.
+    conversationId:
+      sessionId === null ? null : scopedSessionId(sessionId, { domain, principal: gatewayEmail === null ? (member?.memberId ?? account) : `email:${gatewayEmail}` }),
     rateLimit: response === null ? null : rateLimitSnapshot(response.headers),
   };
+}
+
+/**
+ * The project and branch: the client's x-nexus-project header wins; else what Claude Code's own
+ * context in the body says; else what its session said before (a subagent's requests carry no
+ * environment block of their own).
+ */
+function attributeProject(
+  record: UsageRecord,
+  facts: { header: string | undefined; scanned: ProjectScanner | null; rules: readonly ProjectRule[]; sessions: SessionProjects },
+): void {
+  const scanned = facts.scanned?.result() ?? { directory: null, branch: null };
+  const fromBody = scanned.directory === null ? null : projectOf(scanned.directory, facts.rules);
+  const known = record.conversationId === null ? undefined : facts.sessions.get(record.conversationId);
+  record.project = projectFromHeader(facts.header) ?? fromBody ?? known?.project ?? null;
+  record.branch = scanned.branch ?? known?.branch ?? null;
+  if (record.conversationId !== null && (fromBody !== null || scanned.branch !== null || facts.header !== undefined)) {
+    facts.sessions.set(record.conversationId, { project: record.project, branch: record.branch });
+  }
 }
 
 function storedBodies(
@@ -219,6 +297,20 @@ function withoutSecrets(headers: IncomingHttpHeaders): Record<string, string | s
     if (value !== undefined && !SECRET_HEADERS.has(name)) kept[name] = value;
   }
   return kept;
+}
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,253}$/;
+
+/**
+ * The signed-in person another gateway in front names: Anthropic's Claude apps gateway sends
+ * `x-claude-gateway-user-email`; LiteLLM sends `x-litellm-end-user-id`, used when it is an email.
+ */
+function gatewayUserEmail(headers: IncomingHttpHeaders): string | null {
+  for (const name of ['x-claude-gateway-user-email', 'x-litellm-end-user-id']) {
+    const value = headerValue(headers[name])?.trim().toLowerCase();
+    if (value !== undefined && EMAIL.test(value)) return value;
+  }
+  return null;
 }
 
 function headerValue(value: string | string[] | undefined): string | null {

@@ -29,6 +29,15 @@ let dashboard: DashboardServer;
 let browser: TestBrowser;
 /** Request ids by name, in the order sent. */
 const ids: Record<string, string> = {};
+/** The conversations of SESSION and OTHER_SESSION: each session id scoped to its domain and account. */
+let conversation = '';
+let otherConversation = '';
+
+async function conversationOf(session: string): Promise<string> {
+  const [row] = await (await h.database()).query<{ conversation_id: string }>('SELECT DISTINCT conversation_id FROM requests WHERE session_id = $1', [session]);
+  expect(row?.conversation_id).toMatch(new RegExp(`^${session}~[0-9a-f]{12}$`));
+  return row?.conversation_id ?? '';
+}
 
 async function newestId(): Promise<string> {
   await h.flushUsage();
@@ -73,6 +82,8 @@ beforeAll(async () => {
   await turn('sdk2', { model: HAIKU, usage: { input_tokens: 300, output_tokens: 30 }, domain: 'ci', messages: [opening, { role: 'assistant', content: 'OK.' }, { role: 'user', content: 'More.' }] }); // 300 + 150 = 450 µ$
   // Another session, last.
   await turn('other', { model: OPUS, usage: { input_tokens: 250 }, session: OTHER_SESSION }); // 1000 µ$
+  conversation = await conversationOf(SESSION);
+  otherConversation = await conversationOf(OTHER_SESSION);
 });
 
 afterAll(async () => {
@@ -110,10 +121,10 @@ describe('conversations', () => {
     const sdk = await sdkConversation();
     expect(sdk).toMatch(/^conv_[0-9a-f]{20}$/);
     expect(await listed(page)).toEqual([
-      { id: OTHER_SESSION, cost: '0.001000000000', requests: '1', kind: 'Claude Code session' },
+      { id: otherConversation, cost: '0.001000000000', requests: '1', kind: 'Claude Code session' },
       { id: sdk, cost: '0.000600000000', requests: '2', kind: 'SDK conversation' },
       // 6000 + 2500 + 500 + 1200 + 3800 µ$
-      { id: SESSION, cost: '0.014000000000', requests: '5', kind: 'Claude Code session' },
+      { id: conversation, cost: '0.014000000000', requests: '5', kind: 'Claude Code session' },
     ]);
     await screenshot(page, 'conversations');
     expect(problems).toEqual([]);
@@ -122,7 +133,7 @@ describe('conversations', () => {
 
   it('groups a session\'s requests in order and nests each subagent under the agent that started it', async () => {
     const { page, problems } = await openPage('/conversations');
-    await Promise.all([page.waitForURL(`**/conversations/${SESSION}`), page.locator(`[data-conversation="${SESSION}"] a`).click()]);
+    await Promise.all([page.waitForURL(`**/conversations/${conversation}`), page.locator(`[data-conversation="${conversation}"] a`).click()]);
     expect(await page.locator('[data-total="costUsd"]').getAttribute('data-value')).toBe('0.014000000000');
     // 1000+100 + 2000+100 + 400+20 + 1000+40 + 500+4000+50 tokens
     expect(await page.locator('[data-total="totalTokens"]').getAttribute('data-value')).toBe('9210');
@@ -177,7 +188,7 @@ describe('conversations', () => {
       if ((await page.locator('[data-page="older"]').count()) === 0) break;
       await Promise.all([page.waitForURL(/before=/), page.locator('[data-page="older"]').click()]);
     }
-    expect(seen).toEqual([OTHER_SESSION, await sdkConversation(), SESSION]);
+    expect(seen).toEqual([otherConversation, await sdkConversation(), conversation]);
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -188,9 +199,9 @@ describe('conversations', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('a[data-export="csv"]').click()]);
     const csv = csvRecords(await readFile(await download.path(), 'utf8'));
     expect(csv.map((row) => [row.conversation_id, row.cost_usd, row.requests])).toEqual(rows.map((row) => [row.id, row.cost, row.requests]));
-    expect(csv.find((row) => row.conversation_id === SESSION)).toMatchObject({ session_id: SESSION, models: `${HAIKU} ${OPUS}`, total_tokens: '9210' });
+    expect(csv.find((row) => row.conversation_id === conversation)).toMatchObject({ session_id: SESSION, models: `${HAIKU} ${OPUS}`, total_tokens: '9210' });
 
-    await page.goto(`${dashboard.url}/conversations/${SESSION}`);
+    await page.goto(`${dashboard.url}/conversations/${conversation}`);
     const [json] = await Promise.all([page.waitForEvent('download'), page.locator('a[data-export="json"]').click()]);
     const requests = JSON.parse(await readFile(await json.path(), 'utf8')) as { id: string; agent_id: string | null; parent_agent_id: string | null; cost_usd: string }[];
     expect(requests.map((row) => row.id)).toEqual([ids.main1, ids.a1, ids.b1, ids.a2, ids.main2]);
@@ -205,8 +216,8 @@ describe('conversations', () => {
     await page.locator('[data-fragment][data-loaded="true"]').waitFor();
     const top = await inPage<[string, string][]>(page, "[...document.querySelectorAll('[data-top-sessions] tbody tr')].map((row) => [row.dataset.conversation, row.querySelector('[data-value]').dataset.value])");
     expect(top).toEqual([
-      [SESSION, '0.014000000000'],
-      [OTHER_SESSION, '0.001000000000'],
+      [conversation, '0.014000000000'],
+      [otherConversation, '0.001000000000'],
       [await sdkConversation(), '0.000600000000'],
     ]);
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#latest a[data-export="csv"]').click()]);
@@ -222,16 +233,16 @@ describe('conversations', () => {
     expect(json.headers['content-disposition']).toMatch(/^attachment; filename="top-sessions-\d{4}-\d{2}-\d{2}\.json"$/);
     expect(json.json<{ conversation_id: string; cost_usd: string }[]>().map((row) => [row.conversation_id, row.cost_usd])).toEqual(top);
     const api = await send(dashboard.url, { path: '/api/dashboard/conversations?limit=2', headers: { 'x-api-key': KEY } });
-    expect(api.json<{ conversations: { conversationId: string }[]; older: string | null }>()).toMatchObject({ conversations: [{ conversationId: OTHER_SESSION }, {}], older: expect.stringMatching(/^\d+\.conv_/) as unknown });
+    expect(api.json<{ conversations: { conversationId: string }[]; older: string | null }>()).toMatchObject({ conversations: [{ conversationId: otherConversation }, {}], older: expect.stringMatching(/^\d+\.conv_/) as unknown });
   });
 
   it('answers an unknown conversation with a 404 page, and an old ?id= link with a redirect', async () => {
     const missing = await send(dashboard.url, { path: '/conversations/sess-nobody', headers: { 'x-api-key': KEY } });
     expect(missing.status).toBe(404);
     expect(missing.text).toContain('There is no conversation sess-nobody in the ledger.');
-    const legacy = await send(dashboard.url, { path: `/conversations?id=${SESSION}`, headers: { 'x-api-key': KEY } });
+    const legacy = await send(dashboard.url, { path: `/conversations?id=${encodeURIComponent(conversation)}`, headers: { 'x-api-key': KEY } });
     expect(legacy.status).toBe(301);
-    expect(legacy.headers.location).toBe(`/conversations/${SESSION}`);
+    expect(legacy.headers.location).toBe(`/conversations/${encodeURIComponent(conversation)}`);
     const bad = await send(dashboard.url, { path: '/conversations?before=soon', headers: { 'x-api-key': KEY } });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('before is not a page cursor');

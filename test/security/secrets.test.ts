@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic } from '../fake-anthropic/index.js';
 import { createPostgresDatabase, type TestDatabase } from '../support/databases.js';
 import { send, type RawResponse } from '../support/http.js';
+import { runNexus } from '../support/nexus-cli.js';
 import { spawnNexusStart, type NexusProcess, killChildren } from '../support/nexus-process.js';
 import { waitUntil } from '../support/wait-until.js';
 import { crawl, dumpDatabase, readStream, readTree, scanSources, sourceBytes, type CrawlResult, type Source } from './secret-sources.js';
@@ -37,6 +38,7 @@ const SECRETS: Record<string, string> = {
   wrongPassthroughKey: `sk-ant-api03-${hex()}`,
   dashboardKey: `cnd_${hex()}`,
   wrongDashboardKey: `cnd_${hex()}`,
+  wrongMemberKey: `nxk_${randomBytes(30).toString('base64url')}`,
 };
 const secret = (name: string): string => SECRETS[name] ?? '';
 
@@ -141,6 +143,7 @@ async function dashboardSeeds(): Promise<string[]> {
     '/api/dashboard/overview', '/api/dashboard/top-sessions', '/api/dashboard/latest', '/api/dashboard/accounts', '/api/dashboard/utilization',
     '/api/usage', '/api/usage?period=hour&by=account', '/api/usage/totals?by=domain', '/api/usage/totals?by=account', '/api/usage/entries', `/api/usage/entries?since=${since}`,
     '/api/usage/blocks', '/api/usage/sessions', '/api/usage/hours', '/api/usage/five-hour-resets', '/api/conversations', '/api/plan-utilization',
+    '/api/people/members', '/api/people/keys', '/api/people/fingerprints', '/api/usage/totals?by=member', '/api/usage?by=team',
     `/api/statusline?dayStart=${new Date(Date.now() - 3_600_000).toISOString()}`, '/api/requests', '/api/no-such-endpoint',
   ];
 }
@@ -175,6 +178,25 @@ beforeAll(async () => {
     children,
   );
   for (const step of SCENARIO) await runStep(step);
+  // Member keys, made through the running dashboard as an admin would; the key is printed once, to the CLI's stdout only.
+  const admin = (args: string[]) => runNexus([...args, '--url', nexus.dashboardUrl], { env: { NEXUS_API_KEY: secret('dashboardKey') }, cwd: workDir });
+  expect((await admin(['members', 'add', 'ana@secrets.test', '--team', 'platform'])).code).toBe(0);
+  for (const name of ['memberKey', 'revokedMemberKey']) {
+    const created = await admin(['keys', 'create', API_HOST, '--member', 'ana@secrets.test', '--label', name]);
+    expect(created.code, created.stderr).toBe(0);
+    SECRETS[name] = created.stdout.trim();
+  }
+  expect((await admin(['keys', 'revoke', secret('revokedMemberKey').slice(0, 12)])).code).toBe(0);
+  expect((await admin(['keys', 'list'])).stdout).not.toContain(secret('memberKey'));
+  for (const step of [
+    { name: 'api, member key', host: API_HOST, headers: { 'x-api-key': secret('memberKey'), 'x-claude-code-session-id': 'session-secrets-3' }, body: message('hi', false), status: 200 },
+    { name: 'api, member key, stream, bearer', host: API_HOST, headers: { authorization: `Bearer ${secret('memberKey')}` }, body: message('hi', true), status: 200 },
+    { name: 'api, revoked member key', host: API_HOST, headers: { 'x-api-key': secret('revokedMemberKey') }, body: message('hi', false), status: 401 },
+    { name: 'api, wrong member key', host: API_HOST, headers: { 'x-api-key': secret('wrongMemberKey') }, body: message('hi', false), status: 401 },
+  ]) {
+    SCENARIO.push(step);
+    await runStep(step);
+  }
   for (const [i, pair] of fake.currentOAuth().entries()) {
     SECRETS[`newAccessToken${i}`] = pair.accessToken;
     SECRETS[`newRefreshToken${i}`] = pair.refreshToken;

@@ -24,12 +24,12 @@ export interface ClaudeJsonResult {
   usage: { input_tokens: number; output_tokens: number; cache_creation_input_tokens: number; cache_read_input_tokens: number };
 }
 
-export async function runClaude(options: { baseUrl: string; env: Record<string, string>; args: string[]; timeoutMs?: number }): Promise<ClaudeRun> {
+export async function runClaude(options: { baseUrl: string; env: Record<string, string>; args: string[]; timeoutMs?: number; cwd?: string }): Promise<ClaudeRun> {
   const configDir = await mkdtemp(join(tmpdir(), 'nexus-claude-'));
   try {
     return await new Promise<ClaudeRun>((resolve, reject) => {
       const child = spawn(CLAUDE_BIN, options.args, {
-        cwd: configDir,
+        cwd: options.cwd ?? configDir,
         stdio: ['ignore', 'pipe', 'pipe'],
         env: {
           PATH: process.env.PATH ?? '/usr/bin:/bin',

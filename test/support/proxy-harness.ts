@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createCredentialStore } from '../../src/credentials/index.js';
+import { createKeyDirectory, openInstallationSecret, type KeyDirectory } from '../../src/people/index.js';
 import { createProxyServer } from '../../src/proxy/index.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { openDatabase, type Database } from '../../src/storage/index.js';
-import { createRecorder, createUsageListenerFactory, type Recorder } from '../../src/usage/index.js';
+import { createFingerprint, createRecorder, createUsageListenerFactory, type Recorder } from '../../src/usage/index.js';
 import { startFakeAnthropic, type FakeAnthropic, type FakeAnthropicOptions } from '../fake-anthropic/index.js';
 
 export interface Harness {
@@ -30,6 +31,8 @@ export interface Harness {
   flushUsage(): Promise<void>;
   /** The database the recorder writes to. */
   database(): Promise<Database>;
+  /** The member keys the proxy checks (when `databaseUrl` was given). */
+  memberKeys: KeyDirectory | undefined;
   dataDir: string;
   writeCredentials(domain: string, content: unknown): Promise<string>;
   close(): Promise<void>;
@@ -81,11 +84,25 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     options.databaseUrl === undefined
       ? undefined
       : createRecorder({ connect: database, spoolDir: join(dataDir, 'spool'), logger, flushIntervalMs: 20, retryMs: 50, maxRetryMs: 200 });
+  const secret = openInstallationSecret({ dataDir, database, logger });
+  const listen =
+    recorder === undefined
+      ? undefined
+      : createUsageListenerFactory({
+          recorder,
+          logger,
+          storeBodies: config.storeBodies,
+          fingerprint: createFingerprint(() => secret.current()),
+          projectRules: config.projectRules,
+          gatewayCreatesMembers: config.gatewayCreatesMembers,
+        });
+  const memberKeys = options.databaseUrl === undefined ? undefined : createKeyDirectory({ database, logger, pollMs: 200, touchEveryMs: 200 });
   const server = createProxyServer({
     config,
     credentials,
     logger,
-    ...(recorder === undefined ? {} : { listen: createUsageListenerFactory({ recorder, logger, storeBodies: config.storeBodies }) }),
+    ...(listen === undefined ? {} : { listen }),
+    ...(memberKeys === undefined ? {} : { memberKeys }),
     ...(options.clientTimeouts === undefined ? {} : { clientTimeouts: options.clientTimeouts }),
   });
   const openExchanges = new Set<Promise<void>>();
@@ -108,6 +125,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     recorder,
     dataDir,
     database,
+    memberKeys,
     async flushUsage() {
       await Promise.all(openExchanges);
       await recorder?.flush();
@@ -119,6 +137,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return path;
     },
     async close() {
+      await memberKeys?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => { resolve(); }));
       await fake.close();

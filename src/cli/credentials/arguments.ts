@@ -1,24 +1,11 @@
 /** Argument checks shared by the `nexus credentials` sub-commands, each failure a one-line UsageError. */
 import { parseDomainName, type DomainName } from '../../credentials/index.js';
+import { parseCommandArguments } from '../arguments.js';
 import { UsageError } from '../command.js';
 
-/**
- * Runs a `parseArgs` call and turns its errors into UsageErrors that name the sub-command.
- * @example
- *   const { values } = parsingArguments('list', () => parseArgs({ args, options }));
- */
+/** parseCommandArguments for `nexus credentials <command>`. */
 export function parsingArguments<T>(command: string, parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    if (!code.startsWith('ERR_PARSE_ARGS_')) throw error;
-    const option = /'(-[^' ]*)/.exec((error as Error).message)?.[1];
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) {
-      throw new UsageError(`unknown option "${option}" for "nexus credentials ${command}" (see its --help)`);
-    }
-    throw new UsageError(`nexus credentials ${command}: ${(error as Error).message.split('. ')[0] ?? ''}`);
-  }
+  return parseCommandArguments(`nexus credentials ${command}`, parse);
 }
 
 /** The one domain argument, validated like a Host header so no name can leave the credentials folder. */

@@ -15,18 +15,24 @@ const SHARED = `  -s, --since DATE        from this day (YYYYMMDD or YYYY-MM-DD,
   -o, --order asc|desc    oldest or newest first
   -j, --json              JSON with ccusage's field names
       --compact           the narrow table (automatic under 100 columns)
-      --domain NAME       only this domain (-p, --project: the same; a gateway sees no project)
+      --domain NAME       only this domain
       --account NAME      only this account
       --model NAME        only this model
+      --member EMAIL      only this member's usage
+      --team NAME         only this team's (its current members')
+  -p, --project NAME      only this project (the directory Claude Code worked in)
       --url URL           read from this dashboard (default: NEXUS_URL, else the database)
       --api-key KEY       the dashboard's key (default: NEXUS_API_KEY, else DASHBOARD_API_KEY)
   -h, --help              this help`;
 
 const EXTRA: Record<ReportKind, string> = {
-  daily: '  -b, --breakdown         a row per model under each day',
+  daily: `  -b, --breakdown         a row per model under each day
+      --by WHAT           a row per member, team or project under each day`,
   weekly: `  -b, --breakdown         a row per model under each week
+      --by WHAT           a row per member, team or project under each week
   -w, --start-of-week DAY sunday (default) … saturday`,
-  monthly: '  -b, --breakdown         a row per model under each month',
+  monthly: `  -b, --breakdown         a row per model under each month
+      --by WHAT           a row per member, team or project under each month`,
   session: `  -b, --breakdown         a row per model under each session
       --session ID        only this session (Claude Code session id or conversation id)`,
   blocks: `  -a, --active            only the active block, in detail

@@ -48,9 +48,29 @@ export function totalsJson(rows: readonly UsageSums[]) {
   return { ...tokenFields(total), totalCost: picoToNumber(total.costPico), totalTokens: totalTokens(total), requests: total.requests, unpricedRequests: total.unpricedRequests };
 }
 
-export function periodJson(kind: PeriodKind, rows: readonly PeriodRow[]) {
+/** One member's, team's or project's usage in a period ('' key: none). */
+export interface PeriodGroup {
+  key: string;
+  sums: UsageSums;
+}
+
+/** `--by member` adds `memberBreakdowns` (team: `teamBreakdowns`, project: `projectBreakdowns`) beside ccusage's modelBreakdowns. */
+export function periodJson(kind: PeriodKind, rows: readonly PeriodRow[], grouped?: { by: string; groups: ReadonlyMap<string, readonly PeriodGroup[]> }) {
   const [list, field] = PERIOD_FIELDS[kind];
-  return { [list]: rows.map((row) => ({ [field]: row.period, ...usageFields(row) })), totals: totalsJson(rows) };
+  const breakdowns = (period: string) =>
+    grouped === undefined
+      ? {}
+      : {
+          [`${grouped.by}Breakdowns`]: (grouped.groups.get(period) ?? []).map((group) => ({
+            [grouped.by]: group.key === '' ? null : group.key,
+            ...tokenFields(group.sums),
+            totalTokens: totalTokens(group.sums),
+            cost: picoToNumber(group.sums.costPico),
+            requests: group.sums.requests,
+            unpricedRequests: group.sums.unpricedRequests,
+          })),
+        };
+  return { [list]: rows.map((row) => ({ [field]: row.period, ...usageFields(row), ...breakdowns(row.period) })), totals: totalsJson(rows) };
 }
 
 export function sessionJson(rows: readonly SessionRow[], timeZone: string) {

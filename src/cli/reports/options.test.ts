@@ -3,7 +3,7 @@ import { parseReportArgs } from './options.js';
 
 describe('report flags', () => {
   it('reads ccusage’s short flags and our filters', () => {
-    const options = parseReportArgs('weekly', ['-s', '20261101', '-u', '2026-11-30', '-z', 'Asia/Tokyo', '-o', 'desc', '-b', '-j', '-w', 'monday', '--account', 'team', '-p', 'team.example.com', '--model', 'claude-opus-5-5']);
+    const options = parseReportArgs('weekly', ['-s', '20261101', '-u', '2026-11-30', '-z', 'Asia/Tokyo', '-o', 'desc', '-b', '-j', '-w', 'monday', '--account', 'team', '--domain', 'team.example.com', '--model', 'claude-opus-5-5', '-p', 'billing', '--member', 'ana@example.com', '--team', 'web']);
     expect(options).toMatchObject({
       since: '2026-11-01',
       until: '2026-11-30',
@@ -12,7 +12,7 @@ describe('report flags', () => {
       breakdown: true,
       json: true,
       startOfWeek: 1,
-      filters: { account: 'team', domain: 'team.example.com', model: 'claude-opus-5-5' },
+      filters: { account: 'team', domain: 'team.example.com', model: 'claude-opus-5-5', project: 'billing', member: 'ana@example.com', team: 'web' },
     });
   });
 
@@ -28,9 +28,14 @@ describe('report flags', () => {
     [['--since', '2026-11-31'], /--since must be a date/],
     [['--since', '20261130', '--until', '20261101'], /--since 2026-11-30 is after --until 2026-11-01/],
     [['--timezone', 'Mars/Olympus'], /unknown time zone/],
-    [['--domain', 'a', '--project', 'b'], /--project is another name for --domain/],
+    [['--by', 'model'], /--by must be one of member, team, project/],
   ])('refuses %j', (args, message) => {
     expect(() => parseReportArgs('daily', args)).toThrow(message);
+  });
+
+  it('takes --by on the period reports only', () => {
+    expect(parseReportArgs('monthly', ['--by', 'project']).by).toBe('project');
+    expect(() => parseReportArgs('session', ['--by', 'member'])).toThrow(/--by is for the daily, weekly and monthly reports, not session/);
   });
 
   it('refuses flags a report does not have, and bad values of its own', () => {

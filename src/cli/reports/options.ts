@@ -25,6 +25,8 @@ export interface ReportOptions {
   /** `YYYY-MM-DD` in the time zone, inclusive (ccusage's --until includes that day). */
   until: string | undefined;
   filters: ReportFilters;
+  /** daily, weekly, monthly: a row per member, team or project under each period. */
+  by: GroupBy | undefined;
   source: SourceFlags;
   /** weekly: 0 Sunday … 6 Saturday. */
   startOfWeek: number;
@@ -34,6 +36,9 @@ export interface ReportOptions {
   recent: boolean;
   tokenLimit: TokenLimit | undefined;
 }
+
+export type GroupBy = 'member' | 'team' | 'project';
+const GROUP_BY: readonly GroupBy[] = ['member', 'team', 'project'];
 
 export const WEEK_DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
 
@@ -50,6 +55,9 @@ const SHARED = {
   account: { type: 'string' },
   model: { type: 'string' },
   project: { type: 'string', short: 'p' },
+  member: { type: 'string' },
+  team: { type: 'string' },
+  by: { type: 'string' },
   url: { type: 'string' },
   'api-key': { type: 'string' },
 } as const;
@@ -84,7 +92,15 @@ export function parseReportArgs(kind: ReportKind, args: readonly string[]): Repo
     timeZone,
     since,
     until,
-    filters: { domain: domain(text('domain'), text('project')), account: text('account'), model: text('model') },
+    filters: {
+      domain: text('domain'),
+      account: text('account'),
+      model: text('model'),
+      member: text('member'),
+      team: text('team'),
+      project: text('project'),
+    },
+    by: optional(text('by'), (value) => parseGroupBy(kind, value)),
     source: { url: text('url'), apiKey: text('api-key') },
     startOfWeek: parseWeekDay(text('start-of-week')),
     session: text('session'),
@@ -120,10 +136,9 @@ function parseTokenLimit(value: string): TokenLimit {
   return Number(value);
 }
 
-/** A gateway sees no working directory: ccusage's --project names the domain here. */
-function domain(domainFlag: string | undefined, project: string | undefined): string | undefined {
-  if (domainFlag !== undefined && project !== undefined && domainFlag !== project) {
-    throw new UsageError('--project is another name for --domain here: give one of them');
-  }
-  return domainFlag ?? project;
+function parseGroupBy(kind: ReportKind, value: string): GroupBy {
+  if (kind === 'session' || kind === 'blocks') throw new UsageError(`--by is for the daily, weekly and monthly reports, not ${kind}`);
+  const by = GROUP_BY.find((candidate) => candidate === value);
+  if (by === undefined) throw new UsageError(`--by must be one of ${GROUP_BY.join(', ')}, got "${value}"`);
+  return by;
 }

@@ -5,10 +5,11 @@ import { loadBlocks } from './blocks-loader.js';
 import { renderActiveBlock, renderBlocksTable } from './blocks-render.js';
 import { maxBlockTokens, selectBlocks } from './blocks-view.js';
 import { createPaint, type Paint } from './format.js';
-import { blocksJson, periodJson, sessionJson, type PeriodKind } from './json.js';
-import type { ReportKind, ReportOptions } from './options.js';
+import { blocksJson, periodJson, sessionJson, type PeriodGroup, type PeriodKind } from './json.js';
+import type { GroupBy, ReportKind, ReportOptions } from './options.js';
 import { periodRows } from './period-report.js';
 import { sessionRows } from './session-report.js';
+import { sumsOf } from './sums.js';
 import { COMPACT_BELOW_COLUMNS, renderUsageTable, unpricedNote } from './table.js';
 import { nextDay, localDate, startOfLocalDay } from './time-zone.js';
 
@@ -69,11 +70,31 @@ async function periodReport(kind: PeriodKind, source: UsageSource, options: Repo
     ...range(options),
   });
   const rows = periodRows(usage, options.order);
-  if (options.json) return JSON.stringify(periodJson(kind, rows), null, 2);
+  const groups = options.by === undefined ? null : await periodGroups(source, kind, options, options.by);
+  if (options.json) return JSON.stringify(periodJson(kind, rows, groups === null ? undefined : { by: options.by ?? 'member', groups }), null, 2);
   if (rows.length === 0) return 'No usage found.';
   const first = { daily: 'Date', weekly: 'Week', monthly: 'Month' }[kind];
-  const table = renderUsageTable({ firstColumn: first, rows: rows.map((r) => ({ ...r, label: r.period })), breakdown: options.breakdown, compact: view.compact, paint: view.paint });
+  const table = renderUsageTable({
+    firstColumn: first,
+    rows: rows.map((r) => ({ ...r, label: r.period, groups: groups?.get(r.period)?.map((g) => ({ label: g.key === '' ? `(no ${options.by ?? ''})` : g.key, sums: g.sums })) })),
+    breakdown: options.breakdown,
+    compact: view.compact,
+    paint: view.paint,
+  });
   return titled(kind, withNote(table, unpricedNote(rows)), view);
+}
+
+/** `--by`: each period's usage per member, team or project, costliest first. */
+async function periodGroups(source: UsageSource, kind: PeriodKind, options: ReportOptions, by: GroupBy): Promise<Map<string, PeriodGroup[]>> {
+  const usage = await source.periods({ period: PERIODS[kind], timeZone: options.timeZone, by, startOfWeek: options.startOfWeek, ...options.filters, ...range(options) });
+  const groups = new Map<string, PeriodGroup[]>();
+  for (const row of usage) {
+    const list = groups.get(row.period) ?? [];
+    list.push({ key: row.key ?? '', sums: sumsOf(row) });
+    groups.set(row.period, list);
+  }
+  for (const list of groups.values()) list.sort((a, b) => (a.sums.costPico === b.sums.costPico ? a.key.localeCompare(b.key) : a.sums.costPico > b.sums.costPico ? -1 : 1));
+  return groups;
 }
 
 async function sessionReport(source: UsageSource, options: ReportOptions, view: View): Promise<string> {

@@ -15,6 +15,8 @@ export interface UsageTableRow extends UsageSums {
   models: ModelUsage[];
   /** Session report: the Last Activity column. */
   lastActivity?: string;
+  /** `--by`: a row per member, team or project under this one. */
+  groups?: { label: string; sums: UsageSums }[] | undefined;
 }
 
 export interface UsageTableOptions {
@@ -63,6 +65,7 @@ export function renderUsageTable(options: UsageTableOptions): string {
     if (options.breakdown) {
       for (const model of row.models) table.push(cells(`  └─ ${formatModelName(model.model)}`, model, '', undefined, 'gray'));
     }
+    for (const group of row.groups ?? []) table.push(cells(`  · ${group.label}`, group.sums, '', undefined, 'gray'));
   }
   const total = totalOf(options.rows);
   table.push(cells(paint('yellow', 'Total'), total, '', undefined, 'yellow'));

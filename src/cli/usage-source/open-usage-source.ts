@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../config.js';
-import { acquireDataDirLock, DatabaseError, describeDatabase, openDatabase, readDataDirOwner, type DataDirOwner } from '../../storage/index.js';
+import { acquireDataDirLock, DatabaseError, describeDatabase, openDatabase, readDataDirOwner, type Database, type DataDirOwner } from '../../storage/index.js';
 import { UsageError } from '../command.js';
 import { createDatabaseSource } from './database-source.js';
 import { createHttpSource } from './http-source.js';
@@ -22,28 +22,48 @@ export interface SourceFlags {
   apiKey?: string | undefined;
 }
 
+/** How to reach the ledger: a dashboard over HTTP, or the database (opened; `onClose` after closing it). */
+export type LedgerAccess =
+  | { kind: 'http'; baseUrl: URL; apiKey: string }
+  | { kind: 'database'; db: Database; description: string; onClose?: () => void };
+
+export interface AccessMakers<T> {
+  http(baseUrl: URL, apiKey: string): T;
+  /** Wraps the open database; may reject (then the database is closed and the lock released). */
+  database(db: Database, options: { description: string; onClose?: () => void }): Promise<T>;
+}
+
 export async function openUsageSource(config: Config, flags: SourceFlags): Promise<UsageSource> {
+  return openLedgerAccess(config, flags, {
+    http: (baseUrl, apiKey) => createHttpSource({ baseUrl, apiKey }),
+    database: createDatabaseSource,
+  });
+}
+
+/** The ledger the way the module comment says, wrapped by `makers` (usage reports, people admin). */
+export async function openLedgerAccess<T>(config: Config, flags: SourceFlags, makers: AccessMakers<T>, options: { migrate?: boolean } = {}): Promise<T> {
   const url = flags.url === undefined ? config.nexusUrl : parseUrl(flags.url);
   if (url !== undefined) {
     const apiKey = flags.apiKey ?? config.nexusApiKey ?? config.dashboardApiKey;
     if (apiKey === undefined) throw new UsageError(`no key for the dashboard at ${url.origin}: pass --api-key or set NEXUS_API_KEY`);
-    return createHttpSource({ baseUrl: url, apiKey });
+    return makers.http(url, apiKey);
   }
   if (config.databaseUrl !== undefined) {
-    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrate: false });
-    return createDatabaseSource(db, { description: describeDatabase(config) }).catch(async (error: unknown) => {
+    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrate: options.migrate ?? false });
+    return makers.database(db, { description: describeDatabase(config) }).catch(async (error: unknown) => {
       await db.close().catch(() => undefined);
       throw error;
     });
   }
   const owner = readDataDirOwner(config.dataDir);
-  if (owner !== null) return ownerSource(config, owner);
-  return openEmbedded(config);
+  if (owner !== null) return ownerAccess(config, owner, makers);
+  return openEmbedded(config, makers, options.migrate ?? false);
 }
 
-async function openEmbedded(config: Config): Promise<UsageSource> {
+async function openEmbedded<T>(config: Config, makers: AccessMakers<T>, migrate: boolean): Promise<T> {
   const description = describeDatabase(config);
-  if (!existsSync(join(config.dataDir, 'pglite', 'PG_VERSION'))) {
+  // Reports need a ledger to read; admin commands (migrate) may create the embedded database.
+  if (!migrate && !existsSync(join(config.dataDir, 'pglite', 'PG_VERSION'))) {
     throw new DatabaseError(`No usage ledger in ${description} yet: start nexus there first, or set DATABASE_URL, or pass --url.`);
   }
   let lock;
@@ -52,12 +72,12 @@ async function openEmbedded(config: Config): Promise<UsageSource> {
   } catch (error) {
     // A nexus started between our look at the lock and now: ask it instead.
     const owner = readDataDirOwner(config.dataDir);
-    if (owner !== null) return ownerSource(config, owner);
+    if (owner !== null) return ownerAccess(config, owner, makers);
     throw error;
   }
   try {
-    const db = await openDatabase({ databaseUrl: undefined, dataDir: config.dataDir, migrate: false });
-    return await createDatabaseSource(db, { description, onClose: () => { lock.release(); } }).catch(async (error: unknown) => {
+    const db = await openDatabase({ databaseUrl: undefined, dataDir: config.dataDir, migrate });
+    return await makers.database(db, { description, onClose: () => { lock.release(); } }).catch(async (error: unknown) => {
       await db.close().catch(() => undefined);
       throw error;
     });
@@ -67,7 +87,7 @@ async function openEmbedded(config: Config): Promise<UsageSource> {
   }
 }
 
-function ownerSource(config: Config, owner: DataDirOwner): UsageSource {
+function ownerAccess<T>(config: Config, owner: DataDirOwner, makers: AccessMakers<T>): T {
   if (owner.dashboardUrl === undefined) {
     throw new DatabaseError(
       `${config.dataDir} is in use by nexus (pid ${String(owner.pid)}), which serves no dashboard to read it through: ` +
@@ -78,7 +98,7 @@ function ownerSource(config: Config, owner: DataDirOwner): UsageSource {
   if (apiKey === undefined) {
     throw new UsageError(`no key for the dashboard of nexus (pid ${String(owner.pid)}): set DASHBOARD_API_KEY`);
   }
-  return createHttpSource({ baseUrl: new URL(owner.dashboardUrl), apiKey });
+  return makers.http(new URL(owner.dashboardUrl), apiKey);
 }
 
 function readKeyFile(dataDir: string): string | undefined {

@@ -18,7 +18,7 @@ import type {
   UsageFilters,
 } from '../../storage/index.js';
 
-export type ReportFilters = Pick<UsageFilters, 'domain' | 'account' | 'model'>;
+export type ReportFilters = Pick<UsageFilters, 'domain' | 'account' | 'model' | 'member' | 'team' | 'project'>;
 
 export interface UsageSource {
   /** Where the figures come from, for messages (never a password). */
