@@ -11,13 +11,14 @@ import type { Database } from '../storage/index.js';
 import type { Logger } from '../shared/logger.js';
 import { VERSION } from '../shared/version.js';
 import { createAssetRoutes } from './assets.js';
-import { createAuthRoutes, requireApiAuth, requirePageAuth, viewerOf, type AuthOptions, type DashboardEnv } from './auth.js';
+import { createAuthRoutes, requireApiAuth, requireFormToken, requirePageAuth, viewerOf, type AuthOptions, type DashboardEnv } from './auth.js';
 import { MessagePage, renderPage } from './layout.js';
 import { createLiveHub, type UsageEvents } from './live.js';
 import { createLoginLimiter } from './login-limiter.js';
 import { createPageApi } from './page-api.js';
 import { createPageRoutes } from './page-routes.js';
 import { createPeopleApi } from './people-api.js';
+import { createPeopleRoutes } from './people-routes.js';
 import { createSessionSigner } from './session.js';
 import { createUsageApi } from './usage-api.js';
 
@@ -40,7 +41,7 @@ export interface DashboardDeps {
   /** The domains the proxy manages (credentials files): new member keys are bound to one. */
   domains?: DomainLookup;
   /** Told after members or keys change (this process's proxy then polls its key directory at once). */
-  onPeopleChange?: () => void;
+  onPeopleChange?: () => Promise<void> | void;
   /** The clock (tests). */
   now?: () => Date;
 }
@@ -102,7 +103,9 @@ export function createDashboardApp(deps: DashboardDeps): Hono<DashboardEnv> {
   );
 
   app.use('*', requirePageAuth(auth));
+  app.use('/people/*', requireFormToken(auth));
   app.route('/', createPageRoutes({ database: deps.database, now, live: deps.usageEvents !== undefined }));
+  app.route('/', createPeopleRoutes({ database: deps.database, now, domains: deps.domains ?? (() => ({ problem: 'missing' as const })), onPeopleChange: deps.onPeopleChange }));
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/')) {

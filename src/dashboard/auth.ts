@@ -75,6 +75,28 @@ export function requirePageAuth(options: AuthOptions): MiddlewareHandler<Dashboa
   };
 }
 
+/**
+ * A page's form post (People: add, create, revoke, link): from our own origin with the session's
+ * CSRF token. A request with the key header (no cookie) cannot be forged by a browser and passes.
+ */
+export function requireFormToken(options: AuthOptions): MiddlewareHandler<DashboardEnv> {
+  return async function requireFormToken(c, next) {
+    if (c.req.method !== 'POST') {
+      await next();
+      return undefined;
+    }
+    const viewer = viewerOf(c, options);
+    if (viewer.session !== null) {
+      const form = await readForm(c);
+      if (!isSameOrigin(c) || !options.signer.csrfMatches(viewer.session, form.csrf)) {
+        return renderPage(c, MessagePage({ page: viewer, title: 'Refused', message: 'The form token is missing or out of date: reload the page and send the form again.' }), 403);
+      }
+    }
+    await next();
+    return undefined;
+  };
+}
+
 /** GET/POST /login and POST /logout. */
 export function createAuthRoutes(options: AuthOptions): Hono<DashboardEnv> {
   const routes = new Hono<DashboardEnv>();

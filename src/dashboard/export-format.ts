@@ -44,6 +44,9 @@ export const REQUEST_COLUMNS: Column<RequestSummary>[] = [
   text('agent_id', (r) => r.agentId),
   text('parent_agent_id', (r) => r.parentAgentId),
   text('conversation_id', (r) => r.conversationId),
+  text('member', (r) => r.member),
+  text('project', (r) => r.project),
+  text('branch', (r) => r.branch),
 ];
 
 export const SESSION_COLUMNS: Column<SessionSummary>[] = [

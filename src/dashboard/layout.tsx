@@ -10,11 +10,13 @@ import { VERSION } from '../shared/version.js';
 import { assetUrl, type AssetName } from './assets.js';
 import type { Session } from './session.js';
 
-export type NavSection = 'overview' | 'accounts' | 'requests' | 'conversations';
+export type NavSection = 'overview' | 'accounts' | 'people' | 'projects' | 'requests' | 'conversations';
 
 export const NAV: readonly { section: NavSection; href: string; label: string }[] = [
   { section: 'overview', href: '/', label: 'Overview' },
   { section: 'accounts', href: '/accounts', label: 'Accounts' },
+  { section: 'people', href: '/people', label: 'People' },
+  { section: 'projects', href: '/projects', label: 'Projects' },
   { section: 'requests', href: '/requests', label: 'Requests' },
   { section: 'conversations', href: '/conversations', label: 'Conversations' },
 ];

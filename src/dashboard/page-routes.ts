@@ -52,7 +52,7 @@ export function createPageRoutes(options: PageRoutesOptions): Hono<DashboardEnv>
 }
 
 /** The page's range, or the 400 page naming the bad parameter. */
-async function rangeOrPage(c: Context<DashboardEnv>, now: Date, defaults: RangeDefaults): Promise<ResolvedRange | Response> {
+export async function rangeOrPage(c: Context<DashboardEnv>, now: Date, defaults: RangeDefaults): Promise<ResolvedRange | Response> {
   const range = resolveRange(c.req.query(), now, { ...defaults, tz: c.var.page.tz });
   if (!('error' in range)) return range;
   return renderPage(c, MessagePage({ page: c.var.page, title: 'Bad request', message: `This page cannot show that: ${range.error}.` }), 400);

@@ -47,23 +47,24 @@ export interface PeopleApiDeps {
   /** Which domains the proxy manages (credentials files), for new keys. */
   domains: DomainLookup;
   /** Told after a change, so this process's proxy sees it at once (others poll). */
-  onChange?: () => void;
+  onChange?: () => Promise<void> | void;
 }
 
 export function createPeopleApi(deps: PeopleApiDeps): Hono {
   const api = new Hono();
-  const changed = <T>(value: T): T => {
-    deps.onChange?.();
+  /** Waits for this process's proxy to have seen the change (a revoked key is refused once this answers). */
+  const changed = async <T>(value: T): Promise<T> => {
+    await deps.onChange?.();
     return value;
   };
   api.get('/people/members', async (c) => c.json({ members: await listMembers(await deps.database()) }));
   api.post('/people/members', async (c) => {
     const body = await parseBody(c, memberBody);
     if (body instanceof Response) return body;
-    return answer(c, async () => c.json({ member: changed(await addMember(await deps.database(), body)) }, 201));
+    return answer(c, async () => c.json({ member: await changed(await addMember(await deps.database(), body)) }, 201));
   });
   api.delete('/people/members/:email', async (c) =>
-    answer(c, async () => c.json(changed(await removeMember(await deps.database(), c.req.param('email'))))),
+    answer(c, async () => c.json(await changed(await removeMember(await deps.database(), c.req.param('email'))))),
   );
   api.get('/people/keys', async (c) => {
     const query = parse(c, keysQuery);
@@ -77,17 +78,17 @@ export function createPeopleApi(deps: PeopleApiDeps): Hono {
       const created = await createKey(await deps.database(), body, deps.domains);
       // The key itself: this answer only, never cached by anyone on the way.
       c.header('cache-control', 'no-store');
-      return c.json(changed(created), 201);
+      return c.json(await changed(created), 201);
     });
   });
   api.post('/people/keys/:id/revoke', async (c) =>
-    answer(c, async () => c.json({ key: changed(await revokeKey(await deps.database(), c.req.param('id'))) })),
+    answer(c, async () => c.json({ key: await changed(await revokeKey(await deps.database(), c.req.param('id'))) })),
   );
   api.get('/people/fingerprints', async (c) => c.json({ fingerprints: await listFingerprints(await deps.database()) }));
   api.post('/people/fingerprints', async (c) => {
     const body = await parseBody(c, linkBody);
     if (body instanceof Response) return body;
-    return answer(c, async () => c.json(changed(await linkFingerprint(await deps.database(), body.fingerprint, body.memberEmail))));
+    return answer(c, async () => c.json(await changed(await linkFingerprint(await deps.database(), body.fingerprint, body.memberEmail))));
   });
   return api;
 }

@@ -25,6 +25,9 @@ const schema = z.object({
   domain: text,
   account: text,
   model: text,
+  member: text,
+  team: text,
+  project: text,
   session: text,
   status: z.preprocess(blankIsMissing, z.string().regex(/^(ok|errors|\d{1,3})$/, 'must be ok, errors or an HTTP status code (e.g. 429, or 0 for no response)').optional()),
   before: cursor,
@@ -51,15 +54,15 @@ export function parseRequestsQuery(raw: Record<string, string>, now: Date, defau
   if ('error' in range) return range;
   const parsed = schema.safeParse(raw);
   if (!parsed.success) return { error: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'query'} ${issue.message}`).join('; ') };
-  const { domain, account, model, session, status, before, after, limit } = parsed.data;
+  const { domain, account, model, member, team, project, session, status, before, after, limit } = parsed.data;
   if (before !== undefined && after !== undefined) return { error: 'before and after cannot both be given' };
   const statusFilter: StatusFilter | undefined = status === undefined ? undefined : status === 'ok' || status === 'errors' ? status : Number(status);
   const params: Record<string, string> = {};
-  for (const [name, value] of Object.entries({ domain, account, model, status, session })) if (value !== undefined) params[name] = value;
+  for (const [name, value] of Object.entries({ domain, account, model, member, team, project, status, session })) if (value !== undefined) params[name] = value;
   if (limit !== undefined) params.limit = String(limit);
   return {
     range,
-    filters: { since: range.since, until: range.until, domain, account, model, status: statusFilter, conversationId: session },
+    filters: { since: range.since, until: range.until, domain, account, model, member, team, project, status: statusFilter, conversationId: session },
     params,
     limit: limit ?? DEFAULT_PAGE_ROWS,
     ...(before === undefined ? {} : { before: requestCursorOf(before) }),

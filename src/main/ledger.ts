@@ -15,6 +15,12 @@ export interface Ledger {
   metrics: Metrics;
   /** The database, opened and migrated on first use; rejects while it is unreachable. */
   database(): Promise<Database>;
+  /**
+   * Members or keys changed (through this process's dashboard): resolves once every listener (this
+   * process's proxy) has seen the change. Other processes learn of it by polling.
+   */
+  peopleChanged(): Promise<void>;
+  onPeopleChange(listener: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -51,10 +57,17 @@ export function openLedger(config: Config, logger: Logger): Ledger {
   }, PRUNE_EVERY_MS);
   pruner.unref();
 
+  const peopleListeners: (() => Promise<void>)[] = [];
   return {
     recorder,
     metrics,
     database,
+    async peopleChanged() {
+      await Promise.all(peopleListeners.map((listener) => listener()));
+    },
+    onPeopleChange(listener) {
+      peopleListeners.push(listener);
+    },
     async close() {
       clearInterval(pruner);
       // The recorder closes the database it was given: that is this one.

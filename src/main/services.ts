@@ -51,6 +51,8 @@ export async function startProxy(config: Config, logger: Logger, ledger: Ledger)
     gatewayCreatesMembers: config.gatewayCreatesMembers,
   });
   const memberKeys = createKeyDirectory({ database: () => ledger.database(), logger });
+  // A change made through this process's dashboard applies here before its answer is sent.
+  ledger.onPeopleChange(() => memberKeys.refresh());
   const health = () => {
     const { database, backlog } = recorder.status();
     return { database, spoolBacklog: backlog };
@@ -98,6 +100,7 @@ export async function startDashboard(config: Config, logger: Logger, ledger: Led
     revokedSessionsFile: join(config.dataDir, 'dashboard-revoked-sessions'),
     usageEvents: notifications?.events ?? ledger.recorder.events,
     domains: (text) => findManagedDomain(config.credentialsDir, text),
+    onPeopleChange: () => ledger.peopleChanged(),
     signal: shutdown.signal,
   });
   if (generated) {

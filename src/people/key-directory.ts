@@ -23,7 +23,7 @@ export interface KeyDirectory {
   check(domain: string, presented: string): KeyCheck | Promise<KeyCheck>;
   /** Notes a key's use; written to the database in batches. */
   used(keyId: string): void;
-  /** Polls now (tests, and after a change made in this process). */
+  /** Polls now, from after this call (tests, and after a change made in this process). */
   refresh(): Promise<void>;
   close(): Promise<void>;
 }
@@ -110,7 +110,11 @@ export function createKeyDirectory(options: KeyDirectoryOptions): KeyDirectory {
     used(keyId) {
       lastUsed.set(keyId, now());
     },
-    refresh: poll,
+    // A poll that began before the caller's change might miss it: wait for it, then look again.
+    async refresh() {
+      await inFlight;
+      await poll();
+    },
     async close() {
       clearInterval(poller);
       clearInterval(toucher);

@@ -45,6 +45,7 @@ export {
   type ActivityBounds,
   type AccountReset,
 } from './report-queries.js';
+export { projectBranches, projectSummaries, type BranchUsage, type ProjectSummary } from './project-queries.js';
 export { latestRequests, utilizationHistory, type TimeBounds, type RecentRequest, type UtilizationPoint } from './dashboard-queries.js';
 export {
   listRequests,

@@ -5,6 +5,7 @@
  */
 import type { Queryable } from './database.js';
 import type { RequestOutcome } from './usage-records.js';
+import { peopleConditions } from './usage-queries.js';
 
 /** `ok`: neither an error status nor a failure (as the roll-ups count errors); or one HTTP status (0: none). */
 export type StatusFilter = 'ok' | 'errors' | number;
@@ -20,6 +21,10 @@ export interface RequestFilters {
   status?: StatusFilter | undefined;
   /** The conversation (its id, or the Claude Code session id it is scoped from, or the hash of a sessionless conversation). */
   conversationId?: string | undefined;
+  /** A member by email, a team (its members), a project. */
+  member?: string | undefined;
+  team?: string | undefined;
+  project?: string | undefined;
 }
 
 /** A position in the newest-first order: a request's start in µs since the epoch (exact), and its id. */
@@ -57,6 +62,10 @@ export interface RequestSummary {
   agentId: string | null;
   parentAgentId: string | null;
   conversationId: string | null;
+  /** The member it is attributed to (email), its project and git branch. */
+  member: string | null;
+  project: string | null;
+  branch: string | null;
 }
 
 /** A request with everything the ledger keeps of it. */
@@ -75,7 +84,8 @@ export interface RequestDetail extends RequestSummary {
 const SUMMARY_COLUMNS = `id, started_at, (extract(epoch FROM started_at) * 1000000)::bigint::text AS at_micros, domain, account,
   model, method, path, stream, status, outcome, error_type, input_tokens, output_tokens, cache_write_5m_tokens,
   cache_write_1h_tokens, cache_read_tokens, cost_usd::text AS cost_usd, price_version, ttfb_ms, duration_ms, session_id,
-  agent_id, parent_agent_id, conversation_id`;
+  agent_id, parent_agent_id, conversation_id, project, branch,
+  (SELECT m.email FROM members m WHERE m.id = requests.member_id) AS member_email`;
 
 /** What counts as an error everywhere (the roll-ups' `errors`). */
 const IS_ERROR = `(status >= 400 OR outcome = 'failed')`;
@@ -97,6 +107,7 @@ export function requestConditions(filters: RequestFilters, params: unknown[]): s
   if (filters.account !== undefined) conditions.push(add((p) => `account = ${p}`, filters.account));
   if (filters.model !== undefined) conditions.push(add((p) => `model = ${p}`, filters.model));
   if (filters.conversationId !== undefined) conditions.push(add((p) => `(conversation_id = ${p} OR session_id = ${p})`, filters.conversationId));
+  conditions.push(...peopleConditions(filters, params));
   if (filters.status === 'ok') conditions.push(`NOT ${IS_ERROR}`);
   else if (filters.status === 'errors') conditions.push(IS_ERROR);
   else if (typeof filters.status === 'number') {
@@ -193,6 +204,7 @@ export async function countRequests(db: Queryable, filters: RequestFilters, cap 
       params.push(value);
       conditions.push(`${column} = $${String(params.length)}`);
     }
+    conditions.push(...peopleConditions(filters, params));
     const [row] = await db.query(
       `SELECT coalesce(sum(requests), 0)::bigint AS requests, coalesce(sum(errors), 0)::bigint AS errors
        FROM usage_hourly WHERE ${conditions.join(' AND ')}`,
@@ -249,6 +261,9 @@ export interface FilterOptions {
   domains: string[];
   accounts: string[];
   models: string[];
+  members: string[];
+  teams: string[];
+  projects: string[];
 }
 
 /** Every domain, account and model the ledger has seen (from the daily roll-up: a few rows a day). */
@@ -257,10 +272,13 @@ export async function requestFilterOptions(db: Queryable): Promise<FilterOptions
     `SELECT 'domain' AS kind, domain AS value FROM usage_daily GROUP BY domain
      UNION ALL SELECT 'account', account FROM usage_daily GROUP BY account
      UNION ALL SELECT 'model', model FROM usage_daily WHERE model <> '' GROUP BY model
+     UNION ALL SELECT 'project', project FROM usage_daily WHERE project <> '' GROUP BY project
+     UNION ALL SELECT 'member', email FROM members WHERE removed_at IS NULL
+     UNION ALL SELECT 'team', name FROM teams
      ORDER BY 1, 2`,
   );
   const of = (kind: string): string[] => rows.filter((row) => row.kind === kind).map((row) => row.value);
-  return { domains: of('domain'), accounts: of('account'), models: of('model') };
+  return { domains: of('domain'), accounts: of('account'), models: of('model'), members: of('member'), teams: of('team'), projects: of('project') };
 }
 
 /** A text column (or one cast ::text): a string, or null for NULL. */
@@ -295,5 +313,8 @@ function summaryOf(row: Record<string, unknown>): RequestSummary {
     agentId: text(row.agent_id),
     parentAgentId: text(row.parent_agent_id),
     conversationId: text(row.conversation_id),
+    member: text(row.member_email),
+    project: text(row.project),
+    branch: text(row.branch),
   };
 }

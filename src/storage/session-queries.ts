@@ -4,7 +4,7 @@
  * subagents. A conversation is listed by its last request; its figures cover the whole conversation.
  */
 import type { Queryable } from './database.js';
-import { SUMS, totalsOf, type UsageTotals } from './usage-queries.js';
+import { peopleConditions, SUMS, totalsOf, type UsageTotals } from './usage-queries.js';
 
 export interface SessionSummary extends UsageTotals {
   conversationId: string;
@@ -32,6 +32,10 @@ export interface SessionFilters {
   until: Date;
   domain?: string | undefined;
   account?: string | undefined;
+  /** A member, by email; a team (its members); a project. */
+  member?: string | undefined;
+  team?: string | undefined;
+  project?: string | undefined;
 }
 
 const DETAIL = `SELECT conversation_id, max(session_id) AS session_id, min(domain) AS domain, min(account) AS account,
@@ -51,6 +55,7 @@ function filterConditions(filters: SessionFilters, params: unknown[]): string[] 
     params.push(value);
     conditions.push(`${column} = $${String(params.length)}`);
   }
+  conditions.push(...peopleConditions(filters, params));
   return conditions;
 }
 

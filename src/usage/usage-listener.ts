@@ -101,7 +101,7 @@ export function createUsageListenerFactory(options: UsageListenerOptions) {
         sessions: sessionProjects,
       });
       if (record.conversationId === null && !requestTruncated && start.path === '/v1/messages') {
-        record.conversationId = conversationIdFromBody(requestBody, record);
+        record.conversationId = conversationIdFromBody(requestBody, { domain: record.domain, account: principalOf(record) });
       }
       if (keepBodies) record.bodies = storedBodies(start, response, requestBody, requestTruncated, tapResult);
       options.recorder.record(storable(record));
@@ -226,7 +226,7 @@ function buildRecord(inputs: RecordInputs): UsageRecord {
     userAgent: headerValue(headers['user-agent']),
     // Scoped to the domain and the person: knowing someone's session id lets nobody write into it.
     conversationId:
-      sessionId === null ? null : scopedSessionId(sessionId, { domain, principal: gatewayEmail === null ? (member?.memberId ?? account) : `email:${gatewayEmail}` }),
+      sessionId === null ? null : scopedSessionId(sessionId, { domain, principal: principalOf({ memberEmail: gatewayEmail, memberId: member?.memberId ?? null, account }) }),
     rateLimit: response === null ? null : rateLimitSnapshot(response.headers),
   };
 }
@@ -297,6 +297,12 @@ function withoutSecrets(headers: IncomingHttpHeaders): Record<string, string | s
     if (value !== undefined && !SECRET_HEADERS.has(name)) kept[name] = value;
   }
   return kept;
+}
+
+/** Whose conversations a request belongs to: the person a gateway named, else the member, else the account. */
+function principalOf(record: Pick<UsageRecord, 'memberEmail' | 'memberId' | 'account'>): string {
+  if (record.memberEmail !== undefined && record.memberEmail !== null) return `email:${record.memberEmail}`;
+  return record.memberId ?? record.account;
 }
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,253}$/;

@@ -63,7 +63,8 @@ async function spawnNexus(
       return dashboardUrl === undefined ? undefined : { url, dashboardUrl };
     },
     `nexus ${command} to listen`,
-    { timeoutMs: 20_000 },
+    // A first start creates the embedded database (initdb): seconds, many more on a loaded 2-core machine.
+    { timeoutMs: 40_000 },
   );
   const { url, dashboardUrl } = await Promise.race([listening, died]);
   return {

@@ -104,6 +104,8 @@ export function RequestDetailPage(props: RequestDetailProps): JSX.Element {
             <Fact label="Agent id" value={r.agentId ?? '— (main thread)'} name="agent" />
             <Fact label="Parent agent id" value={r.parentAgentId ?? '—'} name="parent-agent" />
             <Fact label="Request class" value={r.requestClass ?? '—'} name="request-class" />
+            <Fact label="Member" value={r.member ?? '— (no member)'} name="member" />
+            <Fact label="Project · branch" value={`${r.project ?? '—'} · ${r.branch ?? '—'}`} name="project" />
           </dl>
         </Panel>
       </div>

@@ -125,6 +125,9 @@ function Filters(props: { query: RequestsQuery; options: FilterOptions }): JSX.E
       <FilterSelect name="domain" label="Domain" all="All domains" values={props.options.domains} current={params.domain} />
       <FilterSelect name="account" label="Account" all="All accounts" values={props.options.accounts} current={params.account} />
       <FilterSelect name="model" label="Model" all="All models" values={props.options.models} current={params.model} />
+      <FilterSelect name="member" label="Member" all="All members" values={props.options.members} current={params.member} />
+      <FilterSelect name="team" label="Team" all="All teams" values={props.options.teams} current={params.team} />
+      <FilterSelect name="project" label="Project" all="All projects" values={props.options.projects} current={params.project} />
       <label>
         Status
         <select name="status">
