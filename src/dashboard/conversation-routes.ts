@@ -28,7 +28,7 @@ export function createConversationRoutes(options: ConversationRoutesOptions): Ho
     if ('error' in query) return badRequestPage(c, query.error, 'conversations');
     const db = await options.database();
     const [page, filterOptions] = await Promise.all([
-      listSessions(db, { since: query.range.since, until: query.range.until, domain: query.domain, account: query.account, limit: query.limit, before: query.before }),
+      listSessions(db, { since: query.range.since, until: query.range.until, domain: query.domain, account: query.account, member: query.member, team: query.team, project: query.project, limit: query.limit, before: query.before }),
       requestFilterOptions(db),
     ]);
     return renderPage(c, ConversationsPage({ page: { ...c.var.page, tz: query.range.tz }, query, sessions: page.sessions, hasOlder: page.more, options: filterOptions }));

@@ -75,7 +75,7 @@ async function prepare(c: Context<DashboardEnv>, table: Table, options: ExportRo
     case 'conversations': {
       const query = parseSessionsQuery(c.req.query(), now, defaults);
       if ('error' in query) return badRequestPage(c, query.error);
-      const filters = { since: query.range.since, until: query.range.until, domain: query.domain, account: query.account };
+      const filters = { since: query.range.since, until: query.range.until, domain: query.domain, account: query.account, member: query.member, team: query.team, project: query.project };
       return { columns: SESSION_COLUMNS, batches: sessionBatches(db, filters, MAX_EXPORT_SESSIONS) };
     }
     case 'conversation': {

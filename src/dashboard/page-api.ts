@@ -56,7 +56,17 @@ export function createPageApi(options: PageApiOptions): Hono<DashboardEnv> {
     const query = parseSessionsQuery(c.req.query(), options.now(), { range: '7d', tz: c.var.page.tz });
     if ('error' in query) return badRequestJson(c, query.error);
     const { range } = query;
-    const page = await listSessions(await options.database(), { since: range.since, until: range.until, domain: query.domain, account: query.account, limit: query.limit, before: query.before });
+    const page = await listSessions(await options.database(), {
+      since: range.since,
+      until: range.until,
+      domain: query.domain,
+      account: query.account,
+      member: query.member,
+      team: query.team,
+      project: query.project,
+      limit: query.limit,
+      before: query.before,
+    });
     const oldest = page.sessions.at(-1);
     return c.json({
       conversations: page.sessions.map(({ cursor, ...session }) => ({ ...session, cursor: cursorText(cursor) })),

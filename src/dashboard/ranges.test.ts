@@ -40,7 +40,7 @@ describe('page ranges', () => {
     [{ from: '2026/11/01', to: '2026-11-02' }, /from must be a date written YYYY-MM-DD/],
     [{ from: '2024-01-01', to: '2026-01-01' }, /at most 366 days/],
     [{ from: '2026-09-01', to: '2026-11-01', bucket: 'hour' }, /bucket=hour covers at most 31 days/],
-    [{ by: 'colour' }, /by must be model, domain or account/],
+    [{ by: 'colour' }, /by must be model, domain, account, member, team or project/],
     [{ tz: 'Mars/Olympus' }, /tz is not a known IANA time zone/],
   ])('explains a bad query %j', (raw, message) => {
     const range = resolveRange(raw, NOW);

@@ -48,7 +48,10 @@ const schema = z.object({
   from: localDate,
   to: localDate,
   bucket: z.preprocess(blankIsMissing, z.enum(['hour', 'day', 'week'], { error: 'must be hour, day or week' }).optional()),
-  by: z.preprocess(blankIsMissing, z.enum(['model', 'domain', 'account'], { error: 'must be model, domain or account' }).default('model')),
+  by: z.preprocess(
+    blankIsMissing,
+    z.enum(['model', 'domain', 'account', 'member', 'team', 'project'], { error: 'must be model, domain, account, member, team or project' }).default('model'),
+  ),
   tz: z.preprocess(blankIsMissing, z.string().max(64).refine(isTimeZone, 'is not a known IANA time zone (e.g. Europe/Berlin)').optional()),
 });
 

@@ -84,13 +84,16 @@ export function requestsSearch(query: Pick<RequestsQuery, 'range' | 'params'>, e
   return rangeSearch(query.range, { ...query.params, ...extra });
 }
 
-const sessionSchema = z.object({ domain: text, account: text, before: cursor, limit: limitSchema });
+const sessionSchema = z.object({ domain: text, account: text, member: text, team: text, project: text, before: cursor, limit: limitSchema });
 
 export interface SessionsQuery {
   range: ResolvedRange;
   params: Record<string, string>;
   domain: string | undefined;
   account: string | undefined;
+  member: string | undefined;
+  team: string | undefined;
+  project: string | undefined;
   limit: number;
   before?: SessionCursor;
 }
@@ -101,11 +104,10 @@ export function parseSessionsQuery(raw: Record<string, string>, now: Date, defau
   if ('error' in range) return range;
   const parsed = sessionSchema.safeParse(raw);
   if (!parsed.success) return { error: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'query'} ${issue.message}`).join('; ') };
-  const { domain, account, before, limit } = parsed.data;
+  const { domain, account, member, team, project, before, limit } = parsed.data;
   const params: Record<string, string> = {};
-  if (domain !== undefined) params.domain = domain;
-  if (account !== undefined) params.account = account;
+  for (const [name, value] of Object.entries({ domain, account, member, team, project })) if (value !== undefined) params[name] = value;
   if (limit !== undefined) params.limit = String(limit);
   const at = before === undefined ? undefined : requestCursorOf(before);
-  return { range, params, domain, account, limit: limit ?? DEFAULT_PAGE_ROWS, ...(at === undefined ? {} : { before: { atMicros: at.atMicros, conversationId: at.id } }) };
+  return { range, params, domain, account, member, team, project, limit: limit ?? DEFAULT_PAGE_ROWS, ...(at === undefined ? {} : { before: { atMicros: at.atMicros, conversationId: at.id } }) };
 }

@@ -157,4 +157,17 @@ describe('people and projects pages', () => {
     expect(bad.status).toBe(400);
     expect(problems).toEqual([]);
   });
+
+  it('filters conversations by member and stacks the overview by project', async () => {
+    const conversations = await send(dashboard.url, { path: '/api/dashboard/conversations?range=24h&member=bo%40example.com', headers: { 'x-api-key': KEY } });
+    expect(conversations.status).toBe(200);
+    const listed = conversations.json<{ conversations: { conversationId: string }[] }>().conversations;
+    const all = (await send(dashboard.url, { path: '/api/dashboard/conversations?range=24h', headers: { 'x-api-key': KEY } })).json<{ conversations: unknown[] }>().conversations;
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.length).toBeLessThan(all.length);
+    const overview = await send(dashboard.url, { path: '/api/dashboard/overview?range=24h&by=project', headers: { 'x-api-key': KEY } });
+    expect(overview.status).toBe(200);
+    const keys = overview.json<{ series: { key: string }[] }>().series.map((series) => series.key).sort();
+    expect(keys).toEqual(expect.arrayContaining(['billing', 'website']));
+  });
 });

@@ -37,6 +37,9 @@ export function ConversationsPage(props: ConversationsPageProps): JSX.Element {
       <RangeControls action="/conversations" range={range}>
         <FilterSelect name="domain" label="Domain" all="All domains" values={props.options.domains} current={query.domain} />
         <FilterSelect name="account" label="Account" all="All accounts" values={props.options.accounts} current={query.account} />
+        <FilterSelect name="member" label="Member" all="All members" values={props.options.members} current={query.member} />
+        <FilterSelect name="team" label="Team" all="All teams" values={props.options.teams} current={query.team} />
+        <FilterSelect name="project" label="Project" all="All projects" values={props.options.projects} current={query.project} />
         {query.params.limit === undefined ? null : <input type="hidden" name="limit" value={query.params.limit} />}
       </RangeControls>
       <p class="range-note">

@@ -56,7 +56,7 @@ export function RangeControls(props: RangeControlsProps): JSX.Element {
           <label>
             Stack by
             <select name="by">
-              {(['model', 'domain', 'account'] as const).map((value) => (
+              {(['model', 'domain', 'account', 'member', 'team', 'project'] as const).map((value) => (
                 <option value={value} selected={range.by === value}>
                   {value[0]?.toUpperCase()}
                   {value.slice(1)}
