@@ -25,9 +25,9 @@ import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { request } from 'undici';
 import { createDashboardApp } from '../dist/dashboard/index.js';
-import { openDatabase } from '../dist/storage/index.js';
+import { openDatabase, rebuildRollups } from '../dist/storage/index.js';
 import { createBenchDatabase } from './lib/bench-database.mjs';
-import { bulkLoad, checkRollups } from './lib/bulk-records.mjs';
+import { assignPeople, bulkLoad, checkRollups } from './lib/bulk-records.mjs';
 import { onAsyncCleanup, onCleanup, runBench } from './lib/children.mjs';
 
 const USAGE = `Usage: node bench/dashboard-speed.mjs [--records N] [--runs N] [--quick] [--no-cluster]
@@ -62,6 +62,15 @@ const ENDPOINTS = [
   ['  its JSON', '/api/dashboard/requests?range=30d&model=claude-haiku-4-5&status=529'],
   ['conversations page, 30 d', '/conversations?range=30d'],
   ['conversations page, 7 d, one account', '/conversations?range=7d&account=acct_org_0b6ad5a4_alice'],
+  ['people page, 30 d', '/people?range=30d'],
+  ["a member's page, 30 d", '/people/mem_b7?range=30d'],
+  ['projects page, 30 d', '/projects?range=30d'],
+  ["a project's page, 30 d (branches from raw rows)", '/projects/project-3?range=30d'],
+  ['  chart data, 30 d, by member', '/api/dashboard/overview?range=30d&bucket=day&by=member&tz=UTC'],
+  ['  chart data, 30 d, by team', '/api/dashboard/overview?range=30d&bucket=day&by=team&tz=UTC'],
+  ['requests page, 7 d, one member', '/requests?range=7d&member=person7%40bench.example'],
+  ['requests page, 30 d, one project + errors', '/requests?range=30d&project=project-3&status=errors'],
+  ['conversations page, 30 d, one team', '/conversations?range=30d&team=team-2'],
 ];
 
 /**
@@ -155,6 +164,9 @@ async function run(options) {
 
   progress(`generating ${options.records.toLocaleString('en-US')} requests in ${pg.where}`);
   const load = await bulkLoad(db, { count: options.records, progress });
+  progress('assigning members and projects to the sessions, rebuilding the roll-ups');
+  await assignPeople(db);
+  await rebuildRollups(db, null);
   const check = await checkRollups(db);
   progress(`loaded in ${(load.insertMs / 1000).toFixed(1)} s, roll-ups in ${(load.rollupMs / 1000).toFixed(1)} s; roll-ups match raw rows: ${check.same ? 'yes' : 'NO'}`);
   await db.query('ANALYZE');

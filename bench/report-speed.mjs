@@ -11,7 +11,9 @@
  * path of `nexus <report>` (a fresh connection each run, as the command opens one), median of 5,
  * as the table and as --json. Target: under 200 ms each. Then `nexus statusline` the same way
  * (runStatusline: open the source, its one query, close) for the most recent Claude Code session,
- * median of 5, same target.
+ * median of 5, same target. Then the people and projects views: each session belongs to one of 20
+ * members (in 4 teams) and one of 12 projects, and the period reports are timed filtered by a member,
+ * a team and a project and broken down --by member, team and project.
  *
  * Flags: --records N, --runs N (default 5), --quick (200,000 records), --help.
  * Environment: BENCH_PG_URL (admin URL, default postgres://postgres:postgres@127.0.0.1:5432/postgres).
@@ -24,7 +26,7 @@ import { runStatusline } from '../dist/cli/statusline/index.js';
 import { loadConfig } from '../dist/config.js';
 import { openDatabase, rebuildRollups } from '../dist/storage/index.js';
 import { createBenchDatabase } from './lib/bench-database.mjs';
-import { bulkLoad } from './lib/bulk-records.mjs';
+import { assignPeople, bulkLoad } from './lib/bulk-records.mjs';
 import { installCleanup, shutDown } from './lib/children.mjs';
 
 const USAGE = `Usage: node bench/report-speed.mjs [--records N] [--runs N] [--quick]
@@ -51,6 +53,7 @@ function options() {
 
 /** SDK conversations of ~50 turns (Claude Code sessions are ~100 requests: bench/lib/bulk-records.mjs), and 5-hour windows as the server announces them. */
 async function realistic(db) {
+  await assignPeople(db);
   await db.query(
     `WITH n AS (SELECT greatest(count(*) / 50, 1) AS conversations FROM requests WHERE session_id IS NULL)
      UPDATE requests SET conversation_id = 'conv_' || substr(md5(((('x' || substr(md5(id), 1, 8))::bit(32)::int & 2147483647) % (SELECT conversations FROM n))::text), 1, 16)
@@ -68,8 +71,20 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-async function timeReport(kind, json, config, runs) {
-  const args = ['--timezone', 'UTC', ...(json ? ['--json'] : [])];
+/** The people and projects views: a report and its flags. */
+const PEOPLE_VIEWS = [
+  ['daily', ['--member', 'person7@bench.example']],
+  ['daily', ['--team', 'team-2']],
+  ['monthly', ['--project', 'project-3']],
+  ['daily', ['--by', 'member']],
+  ['weekly', ['--by', 'team']],
+  ['monthly', ['--by', 'project']],
+  ['session', ['--member', 'person7@bench.example']],
+  ['session', ['--project', 'project-3']],
+];
+
+async function timeReport(kind, json, config, runs, extra = []) {
+  const args = ['--timezone', 'UTC', ...extra, ...(json ? ['--json'] : [])];
   const times = [];
   let bytes = 0;
   for (let i = 0; i < runs; i += 1) {
@@ -136,6 +151,13 @@ async function main() {
   const statusline = await timeStatusline(config, latest?.session_id ?? null, opts.runs);
   print(`  statusline ${statusline.median.toFixed(0).padStart(8)} ms            (one query)   ${' '.repeat(11)}${statusline.median < TARGET_MS ? 'met' : 'NOT met'}`);
   print(`             ${statusline.line}`);
+  print(`\n  people and projects (20 members in 4 teams, 12 projects)   table (median)   --json (median)   target < ${String(TARGET_MS)} ms`);
+  for (const [kind, extra] of PEOPLE_VIEWS) {
+    const table = await timeReport(kind, false, config, opts.runs, extra);
+    const json = await timeReport(kind, true, config, opts.runs, extra);
+    const worst = Math.max(table.median, json.median);
+    print(`  ${`${kind} ${extra.join(' ')}`.padEnd(40)} ${table.median.toFixed(0).padStart(8)} ms   ${json.median.toFixed(0).padStart(8)} ms       ${worst < TARGET_MS ? 'met' : 'NOT met'}`);
+  }
 }
 
 async function withDatabase(url, work) {

@@ -170,3 +170,19 @@ export async function checkRollups(db) {
     raw.cost_usd === fromRollups.costUsd;
   return { same, requests: fromRollups.requests, costUsd: fromRollups.costUsd };
 }
+
+/**
+ * People and projects on a generated ledger: each Claude Code session is one of 20 members' (in 4
+ * teams), in one of 12 projects, on `main` or a feature branch; CI requests (no session) are no one's.
+ * The caller rebuilds the roll-ups afterwards.
+ */
+export async function assignPeople(db) {
+  await db.query(`INSERT INTO members (id, email) SELECT 'mem_b' || i, 'person' || i || '@bench.example' FROM generate_series(1, 20) AS i`);
+  await db.query(`INSERT INTO teams (name) SELECT 'team-' || i FROM generate_series(1, 4) AS i`);
+  await db.query(`INSERT INTO member_teams (member_id, team) SELECT 'mem_b' || i, 'team-' || (1 + i % 4) FROM generate_series(1, 20) AS i`);
+  await db.query(
+    `UPDATE requests SET member_id = 'mem_b' || (1 + abs(hashtext(session_id)) % 20), project = 'project-' || (1 + abs(hashtext(session_id || 'p')) % 12),
+       branch = CASE WHEN abs(hashtext(session_id || 'b')) % 3 = 0 THEN 'main' ELSE 'feature/' || abs(hashtext(session_id || 'b')) % 40 END
+     WHERE session_id IS NOT NULL`,
+  );
+}

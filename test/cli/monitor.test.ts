@@ -99,7 +99,8 @@ describe('nexus monitor in a terminal', () => {
     const readAt = Date.now();
     expect(await pane.modes()).toEqual({ alternate: true, cursor: false });
     const start = new Date(live.fiveHourReset.getTime() - BLOCK_MS);
-    const hhmm = (d: Date) => d.toISOString().slice(11, 16);
+    // Times of another day than today carry their date (a block that ends after midnight, UTC).
+    const hhmm = (d: Date) => (d.toISOString().slice(0, 10) === new Date(readAt).toISOString().slice(0, 10) ? '' : `${d.toISOString().slice(0, 10)} `) + d.toISOString().slice(11, 16);
     expect(lines[0]).toMatch(/^ Claude Nexus · live usage +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
     expect(line(lines, 'me ')).toContain(`me  block ${hhmm(start)}–${hhmm(live.fiveHourReset)} (server window)  resets in `);
     // 2 h to the reset, give or take the seconds since it was set.
@@ -114,12 +115,12 @@ describe('nexus monitor in a terminal', () => {
     expect(line(lines, 'Burn rate')).toMatch(/ \$0\.25\/h$/);
     expect(numberIn(line(lines, 'Projected'), /([\d,]+) tokens/)).toBeGreaterThan(299_000);
     expect(numberIn(line(lines, 'Projected'), /([\d,]+) tokens/)).toBeLessThan(301_000);
-    expect(line(lines, 'Projected')).toMatch(/ \$1\.25 by \d\d:\d\d$/);
+    expect(line(lines, 'Projected')).toMatch(/ \$1\.25 by (\d{4}-\d\d-\d\d )?\d\d:\d\d$/);
     // The server's own figures: 5 h at 72% (observed 3 h in: ≈120% at the reset at that pace), 7 d at 34%.
-    expect(line(lines, '5h (server)')).toMatch(/ 72\.0% {2}≈1[12]\d\.\d% at reset {2}resets \d\d:\d\d$/);
+    expect(line(lines, '5h (server)')).toMatch(/ 72\.0% {2}≈1[12]\d\.\d% at reset {2}resets (\d{4}-\d\d-\d\d )?\d\d:\d\d$/);
     expect(line(lines, '7d (server)')).toMatch(/ 34\.0% {2}resets \d{4}-\d\d-\d\d \d\d:\d\d \(in 3d 1h\)$/);
     // 180,000 of max20's 220,000 tokens: 81.8%; $0.75 of $140: 0.5%.
-    expect(line(lines, 'Plan max20')).toMatch(/ 81\.8% of 220,000 tokens · 13\d\.\d% projected, limit at \d\d:\d\d$/);
+    expect(line(lines, 'Plan max20')).toMatch(/ 81\.8% of 220,000 tokens · 13\d\.\d% projected, limit at (\d{4}-\d\d-\d\d )?\d\d:\d\d$/);
     expect(line(lines, 'Plan cost')).toMatch(/ {2}0\.5% of \$140\.00$/);
     // opus: 110,000 of 180,000 tokens (61.1%), $0.60 of $0.75 (80.0%); haiku: 38.9%, 20.0%.
     expect(line(lines, 'Models')).toMatch(/opus-5-5 +[█░]+ +61\.1% of tokens +80\.0% of cost$/);
