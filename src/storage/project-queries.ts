@@ -29,7 +29,7 @@ export interface ProjectSummary extends UsageTotals {
 export async function projectSummaries(db: Queryable, range: { since: Date; until: Date }): Promise<ProjectSummary[]> {
   const rows = await db.query(
     `SELECT project, count(DISTINCT nullif(member_id, ''))::int AS members, ${SUMS}
-     FROM usage_hourly WHERE project <> '' AND hour >= $1::timestamptz AND hour < $2::timestamptz
+     FROM usage_people_hourly WHERE project <> '' AND hour >= $1::timestamptz AND hour < $2::timestamptz
      GROUP BY project ORDER BY sum(cost_usd) DESC, project`,
     [range.since.toISOString(), range.until.toISOString()],
   );

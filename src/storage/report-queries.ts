@@ -5,7 +5,7 @@
  * without tokens); sessions and first/last requests look only at requests that carried tokens.
  */
 import type { Queryable } from './database.js';
-import { peopleConditions, RAW_SUMS, totalsOf, type UsageFilters, type UsageTotals } from './usage-queries.js';
+import { peopleConditions, RAW_SUMS, rollupFor, totalsOf, type UsageFilters, type UsageTotals } from './usage-queries.js';
 
 /** Per-model usage of one session (Claude Code's session id, or the conversation hash). */
 export interface SessionModelUsage extends UsageTotals {
@@ -138,7 +138,7 @@ export async function hourlyUsage(db: Queryable, filters: UsageFilters): Promise
        sum(cache_write_1h_tokens)::bigint AS cache_write_1h_tokens, sum(cache_read_tokens)::bigint AS cache_read_tokens,
        sum(web_search_requests)::bigint AS web_search_requests, sum(cost_usd)::text AS cost_usd,
        sum(unpriced_requests)::bigint AS unpriced_requests
-     FROM usage_hourly ${conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`}
+     FROM ${rollupFor(filters, undefined)} ${conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`}
      GROUP BY account, hour, model ORDER BY hour, account, model`,
     params,
   );

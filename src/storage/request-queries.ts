@@ -5,7 +5,7 @@
  */
 import type { Queryable } from './database.js';
 import type { RequestOutcome } from './usage-records.js';
-import { peopleConditions } from './usage-queries.js';
+import { peopleConditions, rollupFor } from './usage-queries.js';
 
 /** `ok`: neither an error status nor a failure (as the roll-ups count errors); or one HTTP status (0: none). */
 export type StatusFilter = 'ok' | 'errors' | number;
@@ -207,7 +207,7 @@ export async function countRequests(db: Queryable, filters: RequestFilters, cap 
     conditions.push(...peopleConditions(filters, params));
     const [row] = await db.query(
       `SELECT coalesce(sum(requests), 0)::bigint AS requests, coalesce(sum(errors), 0)::bigint AS errors
-       FROM usage_hourly WHERE ${conditions.join(' AND ')}`,
+       FROM ${rollupFor(filters, undefined)} WHERE ${conditions.join(' AND ')}`,
       params,
     );
     const requests = Number(row?.requests ?? 0);
@@ -272,7 +272,7 @@ export async function requestFilterOptions(db: Queryable): Promise<FilterOptions
     `SELECT 'domain' AS kind, domain AS value FROM usage_daily GROUP BY domain
      UNION ALL SELECT 'account', account FROM usage_daily GROUP BY account
      UNION ALL SELECT 'model', model FROM usage_daily WHERE model <> '' GROUP BY model
-     UNION ALL SELECT 'project', project FROM usage_daily WHERE project <> '' GROUP BY project
+     UNION ALL SELECT 'project', project FROM usage_people_hourly WHERE project <> '' GROUP BY project
      UNION ALL SELECT 'member', email FROM members WHERE removed_at IS NULL
      UNION ALL SELECT 'team', name FROM teams
      ORDER BY 1, 2`,

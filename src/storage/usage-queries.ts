@@ -88,7 +88,7 @@ export async function usageByPeriod(db: Queryable, query: PeriodQuery): Promise<
   const keySelect = dimension === null ? '' : `, coalesce(${dimension}, '') AS key`;
   const rows = await db.query(
     `SELECT ${bucket} AS period${keySelect}, ${raw ? RAW_SUMS : SUMS}
-     FROM ${sourceOf(raw ? 'requests' : 'usage_hourly', query.by)} ${where}
+     FROM ${sourceOf(raw ? 'requests' : rollupFor(query, query.by), query.by)} ${where}
      GROUP BY 1${dimension === null ? '' : ', 2'} ORDER BY 1${dimension === null ? '' : ', 2'}`,
     params,
   );
@@ -105,7 +105,7 @@ export async function usageBreakdown(db: Queryable, query: UsageFilters & { by: 
   const where = filterClause(query, params, 'hour', { model: "nullif(model, '')" });
   const rows = await db.query(
     `SELECT coalesce(${dimensionColumn(query.by, false)}, '') AS key, ${SUMS}
-     FROM ${sourceOf('usage_hourly', query.by)} ${where} GROUP BY 1 ORDER BY sum(cost_usd) DESC, 1`,
+     FROM ${sourceOf(rollupFor(query, query.by), query.by)} ${where} GROUP BY 1 ORDER BY sum(cost_usd) DESC, 1`,
     params,
   );
   return rows.map((row) => ({ key: String(row.key), ...totalsOf(row) }));
@@ -115,7 +115,7 @@ export async function usageBreakdown(db: Queryable, query: UsageFilters & { by: 
 export async function usageTotals(db: Queryable, query: UsageFilters): Promise<UsageTotals> {
   const params: unknown[] = [];
   const where = filterClause(query, params, 'hour', { model: "nullif(model, '')" });
-  const [row] = await db.query(`SELECT ${SUMS} FROM usage_hourly ${where}`, params);
+  const [row] = await db.query(`SELECT ${SUMS} FROM ${rollupFor(query, undefined)} ${where}`, params);
   return totalsOf(row ?? {});
 }
 
@@ -128,8 +128,17 @@ function dimensionColumn(by: Dimension, raw: boolean): string {
   return by;
 }
 
+/**
+ * The hourly roll-up that answers: the people roll-up (member and project in its key) when the
+ * filters or the breakdown name a member, team or project; else the smaller one without them.
+ */
+export function rollupFor(filters: Pick<UsageFilters, 'member' | 'team' | 'project'>, by: Dimension | undefined): 'usage_hourly' | 'usage_people_hourly' {
+  const people = filters.member !== undefined || filters.team !== undefined || filters.project !== undefined;
+  return people || by === 'member' || by === 'team' || by === 'project' ? 'usage_people_hourly' : 'usage_hourly';
+}
+
 /** The table to read, joined to members or teams when the breakdown names them. */
-export function sourceOf(table: 'usage_hourly' | 'requests', by: Dimension | undefined): string {
+export function sourceOf(table: 'usage_hourly' | 'usage_people_hourly' | 'requests', by: Dimension | undefined): string {
   if (by === 'member') return `(SELECT u.*, m.email AS member_email FROM ${table} u LEFT JOIN members m ON m.id = u.member_id) ${table}`;
   if (by === 'team') return `(SELECT u.*, t.team AS team_name FROM ${table} u LEFT JOIN member_teams t ON t.member_id = u.member_id) ${table}`;
   return table;

@@ -105,15 +105,20 @@ const INSERT_BATCH = `WITH batch AS (
     ON CONFLICT (id) DO NOTHING
     RETURNING *
   ), hourly AS (
-    INSERT INTO usage_hourly (hour, domain, account, model, member_id, project, ${ROLLUP_COLUMNS})
+    INSERT INTO usage_hourly (hour, domain, account, model, ${ROLLUP_COLUMNS})
+    SELECT date_trunc('hour', started_at, 'UTC'), domain, account, coalesce(model, ''), ${ROLLUP_SUMS}
+    FROM inserted GROUP BY 1, 2, 3, 4
+    ON CONFLICT (hour, domain, account, model) DO UPDATE SET ${ROLLUP_UPDATE.replaceAll('%T', 'usage_hourly')}
+  ), people_hourly AS (
+    INSERT INTO usage_people_hourly (hour, domain, account, model, member_id, project, ${ROLLUP_COLUMNS})
     SELECT date_trunc('hour', started_at, 'UTC'), domain, account, coalesce(model, ''), coalesce(member_id, ''), coalesce(project, ''), ${ROLLUP_SUMS}
     FROM inserted GROUP BY 1, 2, 3, 4, 5, 6
-    ON CONFLICT (hour, domain, account, model, member_id, project) DO UPDATE SET ${ROLLUP_UPDATE.replaceAll('%T', 'usage_hourly')}
+    ON CONFLICT (hour, domain, account, model, member_id, project) DO UPDATE SET ${ROLLUP_UPDATE.replaceAll('%T', 'usage_people_hourly')}
   ), daily AS (
-    INSERT INTO usage_daily (day, domain, account, model, member_id, project, ${ROLLUP_COLUMNS})
-    SELECT (started_at AT TIME ZONE 'UTC')::date, domain, account, coalesce(model, ''), coalesce(member_id, ''), coalesce(project, ''), ${ROLLUP_SUMS}
-    FROM inserted GROUP BY 1, 2, 3, 4, 5, 6
-    ON CONFLICT (day, domain, account, model, member_id, project) DO UPDATE SET ${ROLLUP_UPDATE.replaceAll('%T', 'usage_daily')}
+    INSERT INTO usage_daily (day, domain, account, model, ${ROLLUP_COLUMNS})
+    SELECT (started_at AT TIME ZONE 'UTC')::date, domain, account, coalesce(model, ''), ${ROLLUP_SUMS}
+    FROM inserted GROUP BY 1, 2, 3, 4
+    ON CONFLICT (day, domain, account, model) DO UPDATE SET ${ROLLUP_UPDATE.replaceAll('%T', 'usage_daily')}
   ), sessions AS (
     INSERT INTO usage_sessions (conversation_id, domain, account, model, session_id, member_id, project, branch, first_at, last_at, ${ROLLUP_COLUMNS})
     SELECT conversation_id, domain, account, coalesce(model, ''), max(session_id), max(member_id), max(project), max(branch),
@@ -207,29 +212,21 @@ export async function pruneBodies(db: Database, before: Date): Promise<number> {
 
 const ROLLUP_SUMS_FROM_REQUESTS = ROLLUP_SUMS;
 
+/** The people roll-up's columns filled from `requests` (append the WHERE and GROUP BY 1-6). */
+const PEOPLE_ROLLUP_FROM_REQUESTS = `(hour, domain, account, model, member_id, project, ${ROLLUP_COLUMNS})
+  SELECT date_trunc('hour', started_at, 'UTC'), domain, account, coalesce(model, ''), coalesce(member_id, ''), coalesce(project, ''),
+    ${ROLLUP_SUMS_FROM_REQUESTS}
+  FROM requests`;
+
 /**
- * Rebuilds one account's hourly and daily roll-ups from its requests, inside the caller's
- * transaction, after its rows changed member (a passthrough fingerprint linked to a member).
- * Writers wait meanwhile, so no batch lands between the delete and the insert.
+ * Rebuilds one account's people roll-up from its requests, inside the caller's transaction, after
+ * its rows changed member (a passthrough fingerprint linked to a member). Writers wait meanwhile, so
+ * no batch lands between the delete and the insert. The other roll-ups hold no member.
  */
 export async function rebuildAccountRollups(tx: Queryable, account: string): Promise<void> {
-  await tx.query('LOCK TABLE usage_hourly, usage_daily IN SHARE ROW EXCLUSIVE MODE');
-  await tx.query('DELETE FROM usage_hourly WHERE account = $1', [account]);
-  await tx.query('DELETE FROM usage_daily WHERE account = $1', [account]);
-  await tx.query(
-    `INSERT INTO usage_hourly (hour, domain, account, model, member_id, project, ${ROLLUP_COLUMNS})
-     SELECT date_trunc('hour', started_at, 'UTC'), domain, account, coalesce(model, ''), coalesce(member_id, ''), coalesce(project, ''),
-       ${ROLLUP_SUMS_FROM_REQUESTS}
-     FROM requests WHERE account = $1 GROUP BY 1, 2, 3, 4, 5, 6`,
-    [account],
-  );
-  await tx.query(
-    `INSERT INTO usage_daily (day, domain, account, model, member_id, project, ${ROLLUP_COLUMNS})
-     SELECT (started_at AT TIME ZONE 'UTC')::date, domain, account, coalesce(model, ''), coalesce(member_id, ''), coalesce(project, ''),
-       ${ROLLUP_SUMS_FROM_REQUESTS}
-     FROM requests WHERE account = $1 GROUP BY 1, 2, 3, 4, 5, 6`,
-    [account],
-  );
+  await tx.query('LOCK TABLE usage_people_hourly IN SHARE ROW EXCLUSIVE MODE');
+  await tx.query('DELETE FROM usage_people_hourly WHERE account = $1', [account]);
+  await tx.query(`INSERT INTO usage_people_hourly ${PEOPLE_ROLLUP_FROM_REQUESTS} WHERE account = $1 GROUP BY 1, 2, 3, 4, 5, 6`, [account]);
 }
 
 /**
@@ -241,21 +238,21 @@ export async function rebuildRollups(db: Database, since: Date | null): Promise<
   const params = from === null ? [] : [from.toISOString()];
   const range = (column: string): string => (from === null ? '' : `WHERE ${column} >= $1::timestamptz`);
   await db.transaction(async (tx) => {
-    await tx.query('LOCK TABLE usage_hourly, usage_daily, usage_sessions IN EXCLUSIVE MODE');
+    await tx.query('LOCK TABLE usage_hourly, usage_people_hourly, usage_daily, usage_sessions IN EXCLUSIVE MODE');
     await tx.query(`DELETE FROM usage_hourly ${range('hour')}`, params);
+    await tx.query(`DELETE FROM usage_people_hourly ${range('hour')}`, params);
     await tx.query(`DELETE FROM usage_daily ${from === null ? '' : 'WHERE day >= ($1::timestamptz AT TIME ZONE \'UTC\')::date'}`, params);
     await tx.query(
-      `INSERT INTO usage_hourly (hour, domain, account, model, member_id, project, ${ROLLUP_COLUMNS})
-       SELECT date_trunc('hour', started_at, 'UTC'), domain, account, coalesce(model, ''), coalesce(member_id, ''), coalesce(project, ''),
-         ${ROLLUP_SUMS_FROM_REQUESTS}
-       FROM requests ${range('started_at')} GROUP BY 1, 2, 3, 4, 5, 6`,
+      `INSERT INTO usage_hourly (hour, domain, account, model, ${ROLLUP_COLUMNS})
+       SELECT date_trunc('hour', started_at, 'UTC'), domain, account, coalesce(model, ''), ${ROLLUP_SUMS_FROM_REQUESTS}
+       FROM requests ${range('started_at')} GROUP BY 1, 2, 3, 4`,
       params,
     );
+    await tx.query(`INSERT INTO usage_people_hourly ${PEOPLE_ROLLUP_FROM_REQUESTS} ${range('started_at')} GROUP BY 1, 2, 3, 4, 5, 6`, params);
     await tx.query(
-      `INSERT INTO usage_daily (day, domain, account, model, member_id, project, ${ROLLUP_COLUMNS})
-       SELECT (started_at AT TIME ZONE 'UTC')::date, domain, account, coalesce(model, ''), coalesce(member_id, ''), coalesce(project, ''),
-         ${ROLLUP_SUMS_FROM_REQUESTS}
-       FROM requests ${range('started_at')} GROUP BY 1, 2, 3, 4, 5, 6`,
+      `INSERT INTO usage_daily (day, domain, account, model, ${ROLLUP_COLUMNS})
+       SELECT (started_at AT TIME ZONE 'UTC')::date, domain, account, coalesce(model, ''), ${ROLLUP_SUMS_FROM_REQUESTS}
+       FROM requests ${range('started_at')} GROUP BY 1, 2, 3, 4`,
       params,
     );
     // A session is rebuilt whole when any of its requests is in the range.

@@ -245,5 +245,11 @@ describe('member keys through the proxy', () => {
     await a.flushUsage();
     expect((await usageTotals(db, { member: 'bo@example.com' })).requests - before.requests).toBe(4);
     expect((await listFingerprints(db)).find((f) => f.fingerprint === seen?.fingerprint)?.memberEmail).toBe('bo@example.com');
+    // The people roll-up still equals the raw rows, per member, after the move.
+    const [rolled, raw] = await Promise.all([
+      db.query("SELECT member_id, sum(requests)::int AS n, sum(cost_usd)::text AS cost FROM usage_people_hourly GROUP BY 1 ORDER BY 1"),
+      db.query("SELECT coalesce(member_id, '') AS member_id, count(*)::int AS n, coalesce(sum(cost_usd), 0)::text AS cost FROM requests GROUP BY 1 ORDER BY 1"),
+    ]);
+    expect(rolled.map((row) => [row.member_id, row.n, Number(row.cost)])).toEqual(raw.map((row) => [row.member_id, row.n, Number(row.cost)]));
   });
 });

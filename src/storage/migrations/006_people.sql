@@ -67,16 +67,31 @@ ALTER TABLE requests ADD COLUMN member_id text, ADD COLUMN teams text[], ADD COL
 CREATE INDEX requests_member_idx ON requests (member_id, started_at) WHERE member_id IS NOT NULL;
 CREATE INDEX requests_project_idx ON requests (project, started_at) WHERE project IS NOT NULL;
 
--- Roll-ups keyed by member and project too ('' for none, as model): reports filter and break down
--- by them without reading raw requests. Every query already sums over the rows it groups.
-ALTER TABLE usage_hourly ADD COLUMN member_id text NOT NULL DEFAULT '', ADD COLUMN project text NOT NULL DEFAULT '';
-ALTER TABLE usage_hourly DROP CONSTRAINT usage_hourly_pkey;
-ALTER TABLE usage_hourly ADD PRIMARY KEY (hour, domain, account, model, member_id, project);
-ALTER TABLE usage_daily ADD COLUMN member_id text NOT NULL DEFAULT '', ADD COLUMN project text NOT NULL DEFAULT '';
-ALTER TABLE usage_daily DROP CONSTRAINT usage_daily_pkey;
-ALTER TABLE usage_daily ADD PRIMARY KEY (day, domain, account, model, member_id, project);
+-- Per hour × domain × account × model × member × project: what the people and projects views read
+-- (filters and breakdowns by member, team or project). The other roll-ups keep their keys, so reports
+-- that do not ask for people read no more rows than before. '' stands for no member or project.
+CREATE TABLE usage_people_hourly (
+  hour timestamptz NOT NULL,
+  domain text NOT NULL,
+  account text NOT NULL,
+  model text NOT NULL,
+  member_id text NOT NULL,
+  project text NOT NULL,
+  requests bigint NOT NULL DEFAULT 0,
+  errors bigint NOT NULL DEFAULT 0,
+  input_tokens bigint NOT NULL DEFAULT 0,
+  output_tokens bigint NOT NULL DEFAULT 0,
+  cache_write_tokens bigint NOT NULL DEFAULT 0,
+  cache_write_5m_tokens bigint NOT NULL DEFAULT 0,
+  cache_write_1h_tokens bigint NOT NULL DEFAULT 0,
+  cache_read_tokens bigint NOT NULL DEFAULT 0,
+  web_search_requests bigint NOT NULL DEFAULT 0,
+  cost_usd numeric(24, 12) NOT NULL DEFAULT 0,
+  unpriced_requests bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (hour, domain, account, model, member_id, project)
+);
 
-CREATE INDEX usage_hourly_member_idx ON usage_hourly (member_id, hour) WHERE member_id <> '';
-CREATE INDEX usage_hourly_project_idx ON usage_hourly (project, hour) WHERE project <> '';
+CREATE INDEX usage_people_hourly_member_idx ON usage_people_hourly (member_id, hour) WHERE member_id <> '';
+CREATE INDEX usage_people_hourly_project_idx ON usage_people_hourly (project, hour) WHERE project <> '';
 
 ALTER TABLE usage_sessions ADD COLUMN member_id text, ADD COLUMN project text, ADD COLUMN branch text;
