@@ -68,6 +68,7 @@ const statuslineQuery = z.object({
   session: z.string().min(1).optional(),
   account: z.string().min(1).optional(),
   dayStart: z.iso.datetime().transform((v) => new Date(v)),
+  monthStart: z.iso.datetime().transform((v) => new Date(v)).optional(),
   now: z.iso.datetime().transform((v) => new Date(v)).optional(),
 });
 
@@ -136,8 +137,8 @@ export function createUsageApi(database: () => Promise<Database>): Hono {
   api.get('/statusline', async (c) => {
     const query = parse(c, statuslineQuery);
     if (query instanceof Response) return query;
-    const { session, account, dayStart, now } = query;
-    return c.json({ statusline: await statuslineFigures(await database(), { sessionId: session, account, dayStart, now: now ?? new Date() }) });
+    const { session, account, dayStart, monthStart, now } = query;
+    return c.json({ statusline: await statuslineFigures(await database(), { sessionId: session, account, dayStart, monthStart, now: now ?? new Date() }) });
   });
   return api;
 }

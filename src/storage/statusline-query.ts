@@ -23,6 +23,8 @@ export interface StatuslineQuery {
   account?: string | undefined;
   /** When "today" started, in the caller's time zone. */
   dayStart: Date;
+  /** When this month started, in the caller's time zone: the session's member's month is summed from it. */
+  monthStart?: Date | undefined;
   now: Date;
 }
 
@@ -52,6 +54,8 @@ export interface StatuslineFigures {
   /** The active block; null when the account has none at `now`. */
   block: StatuslineBlock | null;
   utilization: StatuslineUtilization | null;
+  /** The session's member's own today and month (every key and project of theirs); null without one. */
+  member: { today: StatuslineSums; month: StatuslineSums | null } | null;
 }
 
 /** The four token columns of a row of `requests` or `usage_hourly`, added. */
@@ -61,12 +65,33 @@ const RAW_SUMS = `count(*)::bigint AS requests, coalesce(sum(${tokens('r')}), 0)
   coalesce(sum(r.cost_usd), 0)::text AS cost_usd,
   count(*) FILTER (WHERE r.cost_usd IS NULL AND ${tokens('r')} > 0)::bigint AS unpriced`;
 
+/**
+ * The session's member's usage from `from` (the part of an hour before `fromHour` from requests, whole
+ * hours from the people roll-up), whatever key, domain or project it was made with.
+ */
+function memberSums(name: string, from: string, fromHour: string): string {
+  return `${name} AS (
+  SELECT coalesce(sum(requests), 0)::bigint AS requests, coalesce(sum(tokens), 0)::bigint AS tokens,
+    coalesce(sum(cost), 0)::text AS cost_usd, coalesce(sum(unpriced), 0)::bigint AS unpriced
+  FROM (
+    SELECT sum(h.requests) AS requests, sum(${tokens('h')}) AS tokens, sum(h.cost_usd) AS cost, sum(h.unpriced_requests) AS unpriced
+    FROM usage_people_hourly h WHERE h.member_id = (SELECT member_id FROM session) AND h.hour >= ${fromHour}::timestamptz
+    UNION ALL
+    SELECT count(*), sum(${tokens('r')}), sum(r.cost_usd), count(*) FILTER (WHERE r.cost_usd IS NULL AND ${tokens('r')} > 0)
+    FROM requests r WHERE r.member_id = (SELECT member_id FROM session) AND r.started_at >= ${from}::timestamptz AND r.started_at < ${fromHour}::timestamptz
+  ) parts
+)`;
+}
+
 const SQL = `
 WITH RECURSIVE
 session AS (
-  SELECT ${RAW_SUMS}, (array_agg(r.account ORDER BY r.started_at DESC))[1] AS account
+  SELECT ${RAW_SUMS}, (array_agg(r.account ORDER BY r.started_at DESC))[1] AS account,
+    (array_agg(r.member_id ORDER BY r.started_at DESC) FILTER (WHERE r.member_id IS NOT NULL))[1] AS member_id
   FROM requests r WHERE r.session_id = $1::text
 ),
+${memberSums('mine_today', '$3', '$4')},
+${memberSums('mine_month', '$7', '$8')},
 who AS (
   SELECT coalesce($2::text, (SELECT account FROM session), (SELECT account FROM requests ORDER BY started_at DESC LIMIT 1)) AS account
 ),
@@ -133,13 +158,15 @@ blk AS (
   SELECT ${RAW_SUMS} FROM requests r
   WHERE r.account = (SELECT account FROM who) AND r.started_at >= (SELECT from_at FROM win) AND r.started_at < (SELECT end_at FROM win)
 )
-SELECT (SELECT account FROM who) AS account,
+SELECT (SELECT account FROM who) AS account, (SELECT member_id FROM session) AS member_id,
+  mine_today.requests AS mine_today_requests, mine_today.tokens AS mine_today_tokens, mine_today.cost_usd AS mine_today_cost, mine_today.unpriced AS mine_today_unpriced,
+  mine_month.requests AS mine_month_requests, mine_month.tokens AS mine_month_tokens, mine_month.cost_usd AS mine_month_cost, mine_month.unpriced AS mine_month_unpriced,
   session.requests AS session_requests, session.tokens AS session_tokens, session.cost_usd AS session_cost, session.unpriced AS session_unpriced,
   today.requests AS today_requests, today.tokens AS today_tokens, today.cost_usd AS today_cost, today.unpriced AS today_unpriced,
   win.start_at, win.end_at, win.source,
   blk.requests AS block_requests, blk.tokens AS block_tokens, blk.cost_usd AS block_cost, blk.unpriced AS block_unpriced,
   util.observed_at, util.unified_status, util.five_hour_utilization, util.five_hour_reset, util.seven_day_utilization, util.seven_day_reset
-FROM session CROSS JOIN today CROSS JOIN blk LEFT JOIN win ON true LEFT JOIN util ON true`;
+FROM session CROSS JOIN today CROSS JOIN blk CROSS JOIN mine_today CROSS JOIN mine_month LEFT JOIN win ON true LEFT JOIN util ON true`;
 
 /**
  * The status line's figures in one round trip. The account, anchor and window are scalar
@@ -147,6 +174,8 @@ FROM session CROSS JOIN today CROSS JOIN blk LEFT JOIN win ON true LEFT JOIN uti
  */
 export async function statuslineFigures(db: Queryable, query: StatuslineQuery): Promise<StatuslineFigures> {
   const dayHour = Math.ceil(query.dayStart.getTime() / 3_600_000) * 3_600_000;
+  const monthStart = query.monthStart ?? query.dayStart;
+  const monthHour = Math.ceil(monthStart.getTime() / 3_600_000) * 3_600_000;
   const [row] = await db.query(SQL, [
     query.sessionId ?? null,
     query.account ?? null,
@@ -154,6 +183,8 @@ export async function statuslineFigures(db: Queryable, query: StatuslineQuery): 
     new Date(dayHour).toISOString(),
     query.now.toISOString(),
     new Date(query.now.getTime() - STATUSLINE_LOOKBACK_MS).toISOString(),
+    monthStart.toISOString(),
+    new Date(monthHour).toISOString(),
   ]);
   if (row === undefined) throw new Error('the status line query returned no row');
   const sums = (prefix: string): StatuslineSums => ({
@@ -170,6 +201,7 @@ export async function statuslineFigures(db: Queryable, query: StatuslineQuery): 
     account: (row.account as string | null) ?? null,
     session: query.sessionId === undefined || session.requests === 0 ? null : session,
     today: sums('today'),
+    member: row.member_id == null ? null : { today: sums('mine_today'), month: query.monthStart === undefined ? null : sums('mine_month') },
     block: start === null || end === null ? null : { start, end, source: row.source === 'server' ? 'server' : 'first-request', ...sums('block') },
     utilization:
       observedAt === null

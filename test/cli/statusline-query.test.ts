@@ -28,6 +28,13 @@ const SUB = [
   record('11:45:00', 'sub', { inputTokens: 2000, outputTokens: 2000, costUsd: '0.048000000000', sessionId: 's1', rateLimit: snapshot(0.57) }),
   record('12:10:00', 'sub', { model: 'claude-mystery-9', inputTokens: 500, costUsd: null, sessionId: 's2' }),
 ];
+// A member's session on its own account (s9), and the same member's earlier usage on another account.
+const MINE = [
+  record('08:45:00', 'me', { inputTokens: 100, costUsd: '0.001000000000', sessionId: 's9', memberId: 'mem_ana' }),
+  record('10:15:00', 'me', { inputTokens: 200, costUsd: '0.002000000000', sessionId: 's9', memberId: 'mem_ana' }),
+  usageRecord({ startedAt: '2026-11-03T10:00:00.000Z', account: 'other', domain: 'other.example.com', inputTokens: 400, costUsd: '0.004000000000', memberId: 'mem_ana' }),
+  usageRecord({ startedAt: '2026-10-30T10:00:00.000Z', account: 'other', domain: 'other.example.com', inputTokens: 800, costUsd: '0.008000000000', memberId: 'mem_ana' }),
+];
 // "api" has no server windows: ccusage's blocks 01:00–06:00, 06:00–11:00, 11:00–16:00.
 const API = [
   record('01:30:00', 'api', { inputTokens: 10, costUsd: '0.000040000000' }),
@@ -49,7 +56,7 @@ describe.each(BACKENDS)('statuslineFigures on $name', (backend) => {
   beforeAll(async () => {
     testDb = await backend.create();
     db = await openDatabase({ databaseUrl: testDb.url, dataDir: '/nonexistent' });
-    await writeUsageBatch(db, [...SUB, ...API]);
+    await writeUsageBatch(db, [...SUB, ...API, ...MINE]);
     dashboard = await startDashboardServer({ apiKey: KEY, database: () => Promise.resolve(db) });
   });
 
@@ -68,6 +75,16 @@ describe.each(BACKENDS)('statuslineFigures on $name', (backend) => {
     // The window 09:20–14:20: 09:30, 11:45 and the unpriced 12:10; not 08:10 or 08:40.
     expect(figures.block).toEqual({ start: at('09:20:00'), end: at('14:20:00'), source: 'server', requests: 3, tokens: 6500, costUsd: '0.072000000000', unpricedRequests: 1 });
     expect(figures.utilization).toMatchObject({ observedAt: at('11:45:00'), fiveHourUtilization: 0.57, fiveHourReset: at('14:20:00'), sevenDayUtilization: 0.2 });
+  });
+
+  it("gives a member's session their own today (from the zone's midnight) and month, on every account", async () => {
+    const figures = await statuslineFigures(db, { sessionId: 's9', dayStart: DAY_START, monthStart: new Date('2026-11-01T00:00:00Z'), now: NOW });
+    // 08:45 (from requests, before the first whole hour) and 10:15 today; plus Nov 3 this month; not Oct 30.
+    expect(figures.member).toEqual({
+      today: { requests: 2, tokens: 300, costUsd: '0.003000000000', unpricedRequests: 0 },
+      month: { requests: 3, tokens: 700, costUsd: '0.007000000000', unpricedRequests: 0 },
+    });
+    expect((await statuslineFigures(db, { sessionId: 's1', dayStart: DAY_START, now: NOW })).member).toBeNull();
   });
 
   it('chains ccusage’s blocks from the first request, not from five hours ago', async () => {
@@ -112,6 +129,7 @@ describe.each(BACKENDS)('statuslineFigures on $name', (backend) => {
         today: { requests: 0, tokens: 0, costUsd: '0', unpricedRequests: 0 },
         block: null,
         utilization: null,
+        member: null,
       });
     } finally {
       await fresh.close();

@@ -119,6 +119,7 @@ async function statuslineLine(options: StatuslineOptions, input: StatuslineInput
       sessionId: input.sessionId ?? undefined,
       account: options.account,
       dayStart: startOfLocalDay(localDate(now, options.timeZone), options.timeZone),
+      monthStart: startOfLocalDay(`${localDate(now, options.timeZone).slice(0, 8)}01`, options.timeZone),
       now,
     });
     if (figures.account === null) throw new Error(`no usage recorded yet in ${source.description}`);

@@ -1,7 +1,7 @@
 /**
  * The one line `nexus statusline` prints: model · this session's cost · today's · the current
  * block's cost and time left · the plan's 5-hour and 7-day use. Pure.
- * @example 'Opus 4.5 · session $0.42 · today $3.10 · block $1.20, 2h13m left · 5h 42% · 7d 10%'
+ * @example 'Opus 4.5 · session $0.42 · today $3.10 · you $1.05 today, $31.20 this month · block $1.20, 2h13m left · 5h 42% · 7d 10%'
  */
 import { usdStringToPico } from '../../pricing/index.js';
 import type { StatuslineFigures, StatuslineSums } from '../../storage/index.js';
@@ -25,6 +25,9 @@ export function statuslineText({ input, figures, now, paint, showAccount }: Stat
   if (input.model !== null) parts.push(input.model);
   if (input.sessionId !== null) parts.push(`session ${figures.session === null ? '-' : cost(figures.session)}`);
   parts.push(`today ${cost(figures.today)}`);
+  // The person's own spend (every key and project of theirs), when the session is a member's.
+  const { member } = figures;
+  if (member !== null) parts.push(`you ${cost(member.today)} today${member.month === null ? '' : `, ${cost(member.month)} this month`}`);
   const { block } = figures;
   if (block !== null) parts.push(`block ${cost(block)}, ${shortDuration(block.end.getTime() - now.getTime())} left`);
   const u = figures.utilization;

@@ -35,6 +35,7 @@ function figures(overrides: Partial<StatuslineFigures> = {}): StatuslineFigures 
     today: { requests: 9, tokens: 5000, costUsd: '3.104000000000', unpricedRequests: 0 },
     block: { start: new Date('2026-11-24T10:00:00Z'), end: new Date('2026-11-24T14:13:30Z'), source: 'server', requests: 5, tokens: 3000, costUsd: '1.2', unpricedRequests: 0 },
     utilization: UTILIZATION,
+    member: null,
     ...overrides,
   };
 }
@@ -75,6 +76,11 @@ describe('the status line', () => {
 
   it('shows model, session, today, block and plan use', () => {
     expect(statuslineText({ input, figures: figures(), now: NOW, paint: plain, showAccount: false })).toBe('Opus 5.5 · session $0.42 · today $3.10 · block $1.20, 2h13m left · 5h 42% · 7d 10%');
+    // A member's session: their own today and month, whatever key or project.
+    const member = { today: { requests: 4, tokens: 900, costUsd: '1.050000000000', unpricedRequests: 0 }, month: { requests: 90, tokens: 9e5, costUsd: '31.200000000000', unpricedRequests: 0 } };
+    expect(statuslineText({ input, figures: figures({ member }), now: NOW, paint: plain, showAccount: false })).toBe(
+      'Opus 5.5 · session $0.42 · today $3.10 · you $1.05 today, $31.20 this month · block $1.20, 2h13m left · 5h 42% · 7d 10%',
+    );
   });
 
   it('marks an unknown cost, a session not in the ledger, and a guessed account', () => {

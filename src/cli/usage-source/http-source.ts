@@ -69,8 +69,8 @@ export function createHttpSource({ baseUrl, apiKey, timeoutMs = 60_000 }: HttpSo
     activityBounds: (filters, ranges) => list('/usage/activity-bounds', 'bounds', { body: { ...filters, ranges } }, ['firstAt', 'lastAt']),
     fiveHourResets: (filters) => list('/usage/five-hour-resets', 'resets', { query: filterQuery(filters) }, ['reset']),
     planUtilization: () => list('/plan-utilization', 'accounts', {}, ['observedAt', 'fiveHourReset', 'sevenDayReset']),
-    async statusline({ sessionId, account, dayStart, now }) {
-      const figures = (await call('/statusline', { query: { session: sessionId, account, dayStart, now } })).statusline;
+    async statusline({ sessionId, account, dayStart, monthStart, now }) {
+      const figures = (await call('/statusline', { query: { session: sessionId, account, dayStart, monthStart, now } })).statusline;
       if (typeof figures !== 'object' || figures === null || !('today' in figures)) {
         throw new UsageError(`the dashboard at ${where} sent no "statusline" figures (is it an older Claude Nexus?)`);
       }
@@ -97,5 +97,7 @@ function reviveStatusline(figures: Record<string, unknown>): StatuslineFigures {
     ...figures,
     block: nested(figures.block, ['start', 'end']),
     utilization: nested(figures.utilization, ['observedAt', 'fiveHourReset', 'sevenDayReset']),
+    // A dashboard of an older Claude Nexus sends none.
+    member: figures.member ?? null,
   } as StatuslineFigures;
 }
