@@ -3,7 +3,7 @@
  * revoke a key, link a passthrough fingerprint. A refused form shows the page again with the reason.
  */
 import { Hono, type Context } from 'hono';
-import { addMember, createKey, linkFingerprint, PeopleError, revokeKey, type DomainLookup } from '../people/index.js';
+import { addMember, createKey, expiryAfterLastDay, linkFingerprint, PeopleError, revokeKey, type DomainLookup } from '../people/index.js';
 import type { Database } from '../storage/index.js';
 import type { DashboardEnv } from './auth.js';
 import { MessagePage, renderPage } from './layout.js';
@@ -92,7 +92,7 @@ export function createPeopleRoutes(options: PeopleRoutesOptions): Hono<Dashboard
 
 /** A date input's `YYYY-MM-DD`: the key works through that day (UTC). */
 function lastDay(text: string): Date {
-  const day = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00Z`) : null;
-  if (day === null || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== text) throw new PeopleError('invalid', `"${text}" is not a date (YYYY-MM-DD)`);
-  return new Date(day.getTime() + 86_400_000);
+  const expiry = expiryAfterLastDay(text);
+  if (expiry === null) throw new PeopleError('invalid', `"${text}" is not a date (YYYY-MM-DD)`);
+  return expiry;
 }

@@ -36,6 +36,14 @@ export function keyDisplay(prefix: string, last4: string): string {
   return `${prefix}…${last4}`;
 }
 
+/** A key's last day as typed (`YYYY-MM-DD`, UTC): it is refused from the start of the next; null for a bad date. */
+export function expiryAfterLastDay(text: string): Date | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const day = match === null ? null : new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  if (day === null || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== text) return null;
+  return new Date(day.getTime() + 86_400_000);
+}
+
 /** Ids users type (`key_…`, `mem_…`): short, random, unambiguous. */
 export function newId(kind: 'key' | 'mem'): string {
   return `${kind}_${randomBytes(9).toString('base64url').replace(/[-_]/g, 'x')}`;

@@ -22,6 +22,11 @@ export interface NewMember {
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,253}$/;
 const TEAM = /^[\w .-]{1,64}$/;
 
+/** Shaped like an email address (the identity provider owns the rest). */
+export function isEmail(text: string): boolean {
+  return EMAIL.test(text);
+}
+
 export function parseEmail(text: string): string {
   const email = text.trim();
   if (!EMAIL.test(email)) throw new PeopleError('invalid', `"${text}" is not an email address`);

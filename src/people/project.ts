@@ -5,6 +5,7 @@
  * with indexOf on the raw bytes as they pass (never a parse), in the first SCAN_LIMIT bytes, where
  * Claude Code puts them (the first two messages, or the system prompt).
  */
+import { decodeJsonStringBytes } from '../shared/json-string.js';
 
 export interface ProjectFacts {
   directory: string | null;
@@ -122,18 +123,9 @@ export class ProjectScanner {
     const pending = this.pending;
     this.pending = null;
     if (pending === null) return next;
-    const value = unescapeJson(pending.bytes)?.trim();
+    const value = decodeJsonStringBytes(pending.bytes)?.trim();
     if (value !== undefined && value !== '') this.found[pending.field] = value;
     return next;
-  }
-}
-
-function unescapeJson(bytes: number[]): string | null {
-  try {
-    const value: unknown = JSON.parse(`"${Buffer.from(bytes).toString('utf8')}"`);
-    return typeof value === 'string' ? value : null;
-  } catch {
-    return null;
   }
 }
 

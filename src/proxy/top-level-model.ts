@@ -3,6 +3,7 @@
  * or keeping the body: strings are skipped with indexOf, only structure is walked. A `"model"`
  * nested anywhere (a tool's input, a message's text) is not the request's model and is ignored.
  */
+import { decodeJsonStringBytes } from '../shared/json-string.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -110,7 +111,7 @@ export class TopLevelModelScanner {
     this.inString = false;
     this.backslashes = 0;
     if (this.capture === null) return;
-    const text = decodeJsonString(this.capture);
+    const text = this.capture.length > MAX_CAPTURE ? null : decodeJsonStringBytes(this.capture);
     if (this.capturing === 'key') {
       this.afterModelKey = text === 'model';
     } else {
@@ -122,13 +123,3 @@ export class TopLevelModelScanner {
   }
 }
 
-/** The raw bytes between a string's quotes, unescaped (null when too long or malformed). */
-function decodeJsonString(bytes: number[]): string | null {
-  if (bytes.length > MAX_CAPTURE) return null;
-  try {
-    const value: unknown = JSON.parse(`"${Buffer.from(bytes).toString('utf8')}"`);
-    return typeof value === 'string' ? value : null;
-  } catch {
-    return null;
-  }
-}

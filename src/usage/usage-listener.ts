@@ -7,7 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { costOf, picoToUsdString } from '../pricing/index.js';
 import type { Logger } from '../shared/logger.js';
 import type { StoredBodies, UsageRecord } from '../storage/index.js';
-import { ProjectScanner, projectFromHeader, projectOf, type ProjectRule } from '../people/index.js';
+import { isEmail, ProjectScanner, projectFromHeader, projectOf, type ProjectRule } from '../people/index.js';
 import { conversationIdFromBody, MAX_HASHED_BODY_BYTES, scopedSessionId } from './conversation.js';
 import { accountOf, type Fingerprint } from './identity.js';
 import { createSessionProjects, type SessionProjects } from './session-projects.js';
@@ -305,8 +305,6 @@ function principalOf(record: Pick<UsageRecord, 'memberEmail' | 'memberId' | 'acc
   return record.memberId ?? record.account;
 }
 
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,253}$/;
-
 /**
  * The signed-in person another gateway in front names: Anthropic's Claude apps gateway sends
  * `x-claude-gateway-user-email`; LiteLLM sends `x-litellm-end-user-id`, used when it is an email.
@@ -314,7 +312,7 @@ const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,253}$/;
 function gatewayUserEmail(headers: IncomingHttpHeaders): string | null {
   for (const name of ['x-claude-gateway-user-email', 'x-litellm-end-user-id']) {
     const value = headerValue(headers[name])?.trim().toLowerCase();
-    if (value !== undefined && EMAIL.test(value)) return value;
+    if (value !== undefined && isEmail(value)) return value;
   }
   return null;
 }

@@ -1,5 +1,6 @@
 /** `nexus keys create | list | revoke`: per-person client keys, shown once, stored as hashes. */
 import { parseArgs } from 'node:util';
+import { expiryAfterLastDay } from '../../people/index.js';
 import { parseCommandArguments } from '../arguments.js';
 import { UsageError } from '../command.js';
 import { withAdmin } from './people-admin.js';
@@ -10,12 +11,9 @@ import { commandOf, type PeopleSubcommand } from './subcommands.js';
 /** `--expires YYYY-MM-DD`: the key works through that day (UTC) and is refused from the next. */
 export function expiryOption(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  const day = match === null ? null : new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  if (day === null || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== value) {
-    throw new UsageError(`--expires must be a date as YYYY-MM-DD, got "${value}"`);
-  }
-  return new Date(day.getTime() + 86_400_000);
+  const expiry = expiryAfterLastDay(value);
+  if (expiry === null) throw new UsageError(`--expires must be a date as YYYY-MM-DD, got "${value}"`);
+  return expiry;
 }
 
 const create: PeopleSubcommand = {

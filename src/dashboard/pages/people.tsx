@@ -4,12 +4,12 @@
  */
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import type { MemberKey } from '../../people/index.js';
-import { formatCompact, formatCount, formatDateTime, formatPercent, formatUsdText, keyLabel, shortId } from '../format.js';
-import { Empty, Layout, Panel, Stat, TableScroll, type PageContext } from '../layout.js';
-import { cacheHitRatio, type MemberView, type PeopleView } from '../people-data.js';
+import { formatCount, formatDateTime, keyLabel, shortId } from '../format.js';
+import { Empty, Layout, Panel, TableScroll, type PageContext } from '../layout.js';
+import type { MemberView, PeopleView } from '../people-data.js';
 import { rangeSearch, type ResolvedRange } from '../ranges.js';
 import { RangeControls } from './range-controls.js';
-import { tokensOf, UsageTable } from './usage-table.js';
+import { UsageStats, UsageTable } from './usage-table.js';
 
 export interface PeoplePageProps {
   page: PageContext;
@@ -186,9 +186,7 @@ function CreateKeyForm(props: { csrf: string; members: string[] }): JSX.Element 
       <label>
         Member
         <select name="member" required>
-          {props.members.map((email) => (
-            <option value={email}>{email}</option>
-          ))}
+          <MemberOptions members={props.members} />
         </select>
       </label>
       <label>
@@ -214,12 +212,20 @@ function LinkForm(props: { csrf: string; fingerprint: string; members: string[] 
       <input type="hidden" name="csrf" value={props.csrf} />
       <input type="hidden" name="fingerprint" value={props.fingerprint} />
       <select name="member" aria-label={`Member for ${props.fingerprint}`}>
-        {props.members.map((email) => (
-          <option value={email}>{email}</option>
-        ))}
+        <MemberOptions members={props.members} />
       </select>
       <button type="submit">Link</button>
     </form>
+  );
+}
+
+function MemberOptions(props: { members: string[] }): JSX.Element {
+  return (
+    <>
+      {props.members.map((email) => (
+        <option value={email}>{email}</option>
+      ))}
+    </>
   );
 }
 
@@ -256,12 +262,7 @@ export function MemberPage(props: { page: PageContext; range: ResolvedRange; vie
         </p>
       </div>
       <RangeControls action={`/people/${encodeURIComponent(member.id)}`} range={range} />
-      <div class="stats">
-        <Stat label="Cost" name="cost" value={totals.costUsd} text={formatUsdText(totals.costUsd)} />
-        <Stat label="Requests" name="requests" value={String(totals.requests)} text={formatCount(totals.requests)} />
-        <Stat label="Tokens" name="tokens" value={String(tokensOf(totals))} text={formatCompact(tokensOf(totals))} />
-        <Stat label="Cache hit ratio" name="cache-hit" value={String(cacheHitRatio(totals) ?? '')} text={formatPercent(cacheHitRatio(totals))} />
-      </div>
+      <UsageStats totals={totals} />
       <Panel title="By day">
         <UsageTable label="By day" name="days" first="Day" empty="No usage in this range." rows={view.days.map((day) => ({ key: day.period, label: day.period, usage: day }))} />
       </Panel>

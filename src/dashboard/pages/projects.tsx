@@ -1,12 +1,12 @@
 /** Projects (the directories Claude Code worked in): cost per project, and each one's members, branches and days. */
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import type { ProjectSummary } from '../../storage/index.js';
-import { formatCompact, formatCount, formatDateTime, formatPercent, formatUsdText, keyLabel } from '../format.js';
-import { Layout, Panel, Stat, type PageContext } from '../layout.js';
-import { cacheHitRatio, type ProjectView } from '../people-data.js';
+import { formatCount, formatDateTime, keyLabel } from '../format.js';
+import { Layout, Panel, type PageContext } from '../layout.js';
+import type { ProjectView } from '../people-data.js';
 import { rangeSearch, type ResolvedRange } from '../ranges.js';
 import { RangeControls } from './range-controls.js';
-import { tokensOf, UsageTable } from './usage-table.js';
+import { UsageStats, UsageTable } from './usage-table.js';
 
 export function ProjectsPage(props: { page: PageContext; range: ResolvedRange; projects: ProjectSummary[] }): JSX.Element {
   const { range } = props;
@@ -48,12 +48,7 @@ export function ProjectPage(props: { page: PageContext; range: ResolvedRange; vi
         <h1>{view.project}</h1>
       </div>
       <RangeControls action={`/projects/${encodeURIComponent(view.project)}`} range={range} />
-      <div class="stats">
-        <Stat label="Cost" name="cost" value={totals.costUsd} text={formatUsdText(totals.costUsd)} />
-        <Stat label="Requests" name="requests" value={String(totals.requests)} text={formatCount(totals.requests)} />
-        <Stat label="Tokens" name="tokens" value={String(tokensOf(totals))} text={formatCompact(tokensOf(totals))} />
-        <Stat label="Cache hit ratio" name="cache-hit" value={String(cacheHitRatio(totals) ?? '')} text={formatPercent(cacheHitRatio(totals))} />
-      </div>
+      <UsageStats totals={totals} />
       <Panel title="Members">
         <UsageTable
           label="Members"

@@ -2,8 +2,9 @@
 import type { Child } from 'hono/jsx';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import type { UsageTotals } from '../../storage/index.js';
-import { formatCompact, formatCount, formatUsdText } from '../format.js';
-import { Empty, TableScroll } from '../layout.js';
+import { cacheHitRatio } from '../people-data.js';
+import { formatCompact, formatCount, formatPercent, formatUsdText } from '../format.js';
+import { Empty, Stat, TableScroll } from '../layout.js';
 
 export interface UsageRow {
   /** data-row value, for tests and scripts. */
@@ -16,6 +17,20 @@ export interface UsageRow {
 
 export function tokensOf(usage: UsageTotals): number {
   return usage.inputTokens + usage.outputTokens + usage.cacheWriteTokens + usage.cacheReadTokens;
+}
+
+/** Cost, requests, tokens and cache hit ratio of a member or a project over the range. */
+export function UsageStats(props: { totals: UsageTotals }): JSX.Element {
+  const { totals } = props;
+  const ratio = cacheHitRatio(totals);
+  return (
+    <div class="stats">
+      <Stat label="Cost" name="cost" value={totals.costUsd} text={formatUsdText(totals.costUsd)} />
+      <Stat label="Requests" name="requests" value={String(totals.requests)} text={formatCount(totals.requests)} />
+      <Stat label="Tokens" name="tokens" value={String(tokensOf(totals))} text={formatCompact(tokensOf(totals))} />
+      <Stat label="Cache hit ratio" name="cache-hit" value={String(ratio ?? '')} text={formatPercent(ratio)} />
+    </div>
+  );
 }
 
 export function UsageTable(props: { label: string; first: string; columns?: string[]; rows: UsageRow[]; empty: string; name: string }): JSX.Element {
